@@ -1,0 +1,56 @@
+"""One base exception and the catalogue of user-facing messages.
+
+Messages are full sentences that name the value at fault and the next step.
+Code raises ``InputError(Errors.E001.format(path=...))`` so that every
+message a user can see lives here and can be documented and tested.
+"""
+
+from __future__ import annotations
+
+
+class PlankbError(Exception):
+    """Base of every error plankb raises on purpose."""
+
+
+class InputError(PlankbError):
+    """An input file or text cannot be read or makes no sense."""
+
+
+class NotBuiltError(PlankbError):
+    """The knowledge base (or one of its indexes) is missing or inconsistent."""
+
+
+class DependencyError(PlankbError):
+    """An optional dependency is not installed."""
+
+
+class NotFoundError(PlankbError):
+    """A document, clause or incident type asked for does not exist."""
+
+
+class Errors:
+    """Catalogue of message templates (spaCy's ``Errors`` is the model)."""
+
+    E001 = "{path}: file not found."
+    E002 = "{path}: the file is empty; nothing to ingest."
+    E003 = "{path}: looks like a binary file ({what}), not a text, Markdown, PDF or DOCX document."
+    E004 = "{path}: cannot decode the text (tried UTF-8, GB18030 and a detector); save it as UTF-8."
+    E005 = (
+        "{path}: scanned PDF, no text layer: none of its {pages} page(s) has extractable text. "
+        "Run OCR on it first (e.g. ocrmypdf) and ingest the result."
+    )
+    E006 = "{path}: the PDF cannot be opened ({why})."
+    E007 = "{path}: the DOCX cannot be opened ({why}); is it truncated or a renamed file?"
+    E008 = "{path}: unsupported file type '{suffix}'; use .txt, .md, .pdf or .docx."
+    E009 = "{path}: the file is {size} bytes, more than the limit of {limit} bytes."
+    E010 = "{path}: no readable text after cleaning; nothing to ingest."
+    E020 = "knowledge base not built in {path}: run `plankb build` first."
+    E021 = "document '{doc_id}' not found; `plankb docs` lists the documents."
+    E022 = "clause '{clause_id}' not found; `plankb show DOC_ID` lists a document's clauses."
+    E023 = (
+        "the indexes disagree with the store in {path} ({detail}); "
+        "run `plankb build --rebuild`."
+    )
+    E030 = "{package} is not installed; install it with `pip install {pip_name}`."
+    E040 = "the query is empty; type a question or keywords."
+    E041 = "unknown incident type or question '{query}'."
