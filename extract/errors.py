@@ -44,6 +44,9 @@ class Errors:
     E008 = "{path}: unsupported file type '{suffix}'; use .txt, .md, .pdf or .docx."
     E009 = "{path}: the file is {size} bytes, more than the limit of {limit} bytes."
     E010 = "{path}: no readable text after cleaning; nothing to ingest."
+    E011 = "{path}: is a directory, not a file; pass a .txt, .md, .pdf or .docx file."
+    E012 = "{path}: cannot be read ({why})."
+    E013 = "{path}: the {kind} document contains no text; nothing to ingest."
     E020 = "knowledge base not built in {path}: run `plankb build` first."
     E021 = "document '{doc_id}' not found; `plankb docs` lists the documents."
     E022 = "clause '{clause_id}' not found; `plankb show DOC_ID` lists a document's clauses."
@@ -52,5 +55,7 @@ class Errors:
         "run `plankb build --rebuild`."
     )
     E030 = "{package} is not installed; install it with `pip install {pip_name}`."
+    E024 = "corpus manifest {path} is invalid: {why}."
+    E025 = "no master plan found: {why}; pass --master DOC_ID (see `plankb docs`)."
     E040 = "the query is empty; type a question or keywords."
     E041 = "unknown incident type or question '{query}'."

@@ -11,6 +11,15 @@ PY=${PYTHON:-python3}
 .venv/bin/python -c "import torch" 2>/dev/null || .venv/bin/python -m pip install -q torch==2.13.0
 if [ "${1:-}" = "--dev" ]; then
   .venv/bin/python -m pip install -q -e '.[dev]'
+  # tests/fixtures_make.py builds Chinese PDFs with fpdf2: it needs a CJK font fontconfig can list.
+  if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fontconfig fonts-wqy-zenhei >/dev/null) \
+        || echo "warning: could not install fonts-wqy-zenhei; PDF loader tests will be skipped" >&2
+    else
+      echo "warning: no CJK font (fc-list :lang=zh); PDF loader tests will be skipped" >&2
+    fi
+  fi
   if ! command -v chromium >/dev/null 2>&1; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
       (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null) \

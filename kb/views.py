@@ -1,0 +1,57 @@
+"""Read-only views shared by the CLI and the web app (plain dicts for JSON)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from extract.model import ClauseKind, to_dict
+
+from .base import KnowledgeBase
+
+
+def outline_view(kb: KnowledgeBase, doc_id: str) -> dict[str, Any]:
+    doc = kb.document(doc_id)
+    clauses = kb.clauses(doc_id)
+    outline = [
+        {"id": c.id, "text": c.text, "depth": max(0, len(c.path) - 1), "number": c.number}
+        for c in clauses
+        if c.kind is ClauseKind.HEADING
+    ]
+    d = {k: v for k, v in to_dict(doc).items() if k != "text"}
+    return {"document": d, "outline": outline, "clauses": len(clauses)}
+
+
+def clause_view(kb: KnowledgeBase, clause_id: str) -> dict[str, Any]:
+    clause = kb.clause(clause_id)
+    doc = kb.document(clause.doc_id)
+    first, last = kb.source_lines(doc, clause)
+    src = doc.source_range(clause.span)
+    raw = kb.store.raw_text(doc.source)
+    return {
+        "clause": to_dict(clause),
+        "document": {"id": doc.id, "title": doc.title, "doc_number": doc.doc_number},
+        "source": {"file": doc.source, "first_line": first, "last_line": last, "start": src.start, "end": src.end, "text": raw[src.start : src.end]},
+        "facts": kb.store.facts(clause_id=clause_id),
+    }
+
+
+def extract_view(source: Path | bytes, name: str, *, with_facts: bool = True, max_bytes: int = 50_000_000) -> dict[str, Any]:
+    """Documents, clauses (and facts) of an input that is not stored."""
+    from extract.facts.extract import clause_facts
+    from extract.loaders import load_bytes, load_path
+    from extract.pipeline import parse_text
+
+    loaded = load_bytes(source, name, max_bytes=max_bytes) if isinstance(source, bytes) else load_path(source, max_bytes=max_bytes)
+    docs = []
+    for p in parse_text(loaded.text, name):
+        clauses = []
+        for c in p.clauses:
+            entry = to_dict(c)
+            if with_facts:
+                entry["facts"] = {k: to_dict(v) for k, v in clause_facts(c).items()}
+            clauses.append(entry)
+        d = {k: v for k, v in to_dict(p.document).items() if k != "text"}
+        d["clauses"] = clauses
+        docs.append(d)
+    return {"source": {"name": name, "kind": loaded.kind, "encoding": loaded.encoding, "warnings": list(loaded.warnings)}, "documents": docs}

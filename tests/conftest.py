@@ -1,0 +1,59 @@
+"""Shared fixtures: the real corpus, parsed once per session, and a built KB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.pipeline import Parsed, parse_text
+from kb.corpus import load_manifest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus"
+MASTER_FILE = "beijing-gazette-2021-31-master-plan.txt"
+FYP14_FILE = "beijing-14th-five-year-emergency-plans-2021.txt"
+FYP13_FILE = "beijing-13th-five-year-emergency-system-plan-2016.txt"
+PINGGU_FILE = "pinggu-district-documents-2021-2022.txt"
+TONGZHOU_FILE = "tongzhou-15th-five-year-emergency-plan.txt"
+
+
+@pytest.fixture(scope="session")
+def raw_texts() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt")}
+
+
+@pytest.fixture(scope="session")
+def corpus_parsed(raw_texts: dict[str, str]) -> dict[str, list[Parsed]]:
+    return {cf.path.name: parse_text(raw_texts[cf.path.name], cf.path.name, cf.meta) for cf in load_manifest(CORPUS)}
+
+
+@pytest.fixture(scope="session")
+def master(corpus_parsed: dict[str, list[Parsed]]) -> Parsed:
+    (doc,) = [p for p in corpus_parsed[MASTER_FILE] if p.document.title == "北京市突发事件总体应急预案（2021年修订）"]
+    return doc
+
+
+@pytest.fixture(scope="session")
+def pinggu(corpus_parsed: dict[str, list[Parsed]]) -> Parsed:
+    (doc,) = [p for p in corpus_parsed[PINGGU_FILE] if p.document.doc_number == "京平政发〔2022〕2号"]
+    return doc
+
+
+@pytest.fixture(scope="session")
+def kb_settings(tmp_path_factory: pytest.TempPathFactory):
+    """Settings for a knowledge base built from the real corpus (hash embedder)."""
+    from kb.settings import Settings
+
+    return Settings(data_dir=tmp_path_factory.mktemp("kb"), corpus_dir=CORPUS, embedder="hash")
+
+
+@pytest.fixture(scope="session")
+def built_kb(kb_settings):
+    from kb.base import KnowledgeBase
+    from kb.build import build_all
+
+    build_all(kb_settings)
+    kb = KnowledgeBase(kb_settings)
+    yield kb
+    kb.close()
