@@ -252,9 +252,8 @@ def _joins(cur: str, nxt: str, wrapped: bool, full: int) -> bool:
     if wrapped:
         if _width(cur) < full - 6:
             return False
-        if _ends_sentence(cur) and (heading_next or (_width(nxt) < full - 6 and not _ends_sentence(nxt))):
-            return False  # a signature, a title or a heading follows
-        return True
+        # A sentence end followed by a heading, signature or title ends it.
+        return not (_ends_sentence(cur) and (heading_next or (_width(nxt) < full - 6 and not _ends_sentence(nxt))))
     # One paragraph per line: only page breaks split a sentence.
     if _ends_sentence(cur) or heading_next or _width(cur) < 50 or TITLE_END_RE.search(cur):
         return False

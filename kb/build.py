@@ -23,7 +23,7 @@ def build_all(settings: Settings, *, corpus_dir: Path | None = None, rebuild: bo
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=0, desc="ingest", unit="file", file=sys.stderr, leave=False)
+        bar = tqdm(total=0, desc="ingest", unit="file", file=sys.stderr, leave=False, disable=None)
 
     def step(name: str) -> None:
         if bar is not None:

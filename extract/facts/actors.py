@@ -1,0 +1,129 @@
+"""Responsibilities: which organisation leads, supports, answers for,
+approves or receives what.
+
+Organisations are found with the gazetteer (longest match, line-break
+tolerant, document abbreviations first); their role comes from the cue words
+around them.  Names joined by 、/和/及/与 form one list that shares the cue
+before its first name and after its last one:
+
+* after:  "市应急局、市水务局牵头" → lead; "…配合" → support; "…负责" → responsible;
+  "…批准/审批/决定" → approver;
+* before: "由X牵头"; "向X报告", "报X备案", "立即报告X", "通报X" → recipient;
+  "经X批准", "报请X决定" → approver; "会同X" → support.
+
+Tables with a lead column (处置主责部门, 牵头编制部门, 主责单位) give leads
+directly, with the row's incident type or plan as the task.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..gazetteer import OrgMention, load_gazetteer
+from ..model import Actor, Clause, ClauseKind, Role, Span
+
+# Joiners inside a list of organisations: "市应急局、市水务局", "市委办公厅和市政府办公厅".
+JOINER_RE = re.compile(r"^\s*(?:、|，|,|和|及|与|以及|或|或者|及其|等(?:部门|单位)?(?:、)?)\s*$")
+# Cues after a list (checked on the next ~8 characters).  Example: "…牵头，市水务局配合".
+AFTER_CUES: list[tuple[re.Pattern[str], Role]] = [
+    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:为)?(?:牵头|主责|组织指挥|统一指挥|统一领导|组织领导)"), Role.LEAD),
+    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:配合|协助|参与|协同|予以配合)"), Role.SUPPORT),
+    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:审批|批准|审定|决定启动|决定)"), Role.APPROVER),
+    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:分别)?(?:负责|承担|具体负责|牵头负责|组织实施|组织开展|会同)"), Role.RESPONSIBLE),
+]
+# Cues before a list (checked on the previous ~8 characters).  Example: "向市委总值班室和市应急办报告".
+BEFORE_CUES: list[tuple[re.Pattern[str], Role, re.Pattern[str] | None]] = [
+    (re.compile(r"由$"), Role.RESPONSIBLE, None),  # refined by the after-cue: 由X牵头 → lead
+    (re.compile(r"(?:向|报送|报告|通报|上报|报至|抄报|报)$"), Role.RECIPIENT, None),
+    (re.compile(r"(?:经|报请|报经|提请)$"), Role.APPROVER, re.compile(r"^.{0,12}(?:批准|同意|决定|审定|审批)")),
+    (re.compile(r"(?:会同|配合|协助)$"), Role.SUPPORT, None),
+]
+# A recipient is only a recipient when a report/filing verb follows the list.
+RECIPIENT_VERB_RE = re.compile(r"^.{0,14}?(?:报告|报送|备案|请示|通报|汇报|上报|报批)")
+LEAD_HEADER_RE = re.compile(r"主责|牵头|责任单位|负责单位")
+# 为民办实事 lines: "主责单位：1.用电顺心…:区城市管理委;2.公交舒心：区交通局".
+DUTY_LINE_RE = re.compile(r"^(主责单位|牵头单位|责任单位|配合单位)[:：]")
+SUBTASK_RE = re.compile(r"(?:^|[;；])\s*\d{1,2}[.．、]\s*([^:：;；]{1,30})[:：]")
+
+
+def _groups(mentions: list[OrgMention], text: str) -> list[list[OrgMention]]:
+    groups: list[list[OrgMention]] = []
+    for m in mentions:
+        if groups and JOINER_RE.match(text[groups[-1][-1].end : m.start]):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    return groups
+
+
+def _after_role(after: str) -> Role | None:
+    for pattern, role in AFTER_CUES:
+        if pattern.match(after):
+            return role
+    return None
+
+
+def _task_after(text: str, pos: int) -> str:
+    m = re.match(r"[^，。；;,]{0,40}", text[pos:])
+    return m.group(0).strip() if m else ""
+
+
+def _actor(m: OrgMention, role: Role, clause: Clause, task: str = "") -> Actor:
+    shift = clause.span.start
+    return Actor(
+        name=m.text,
+        canonical=m.canonical,
+        role=role,
+        span=Span(m.start + shift, m.end + shift),
+        clause_id=clause.id,
+        task=task,
+        org_type=m.type if m.generic else "",
+    )
+
+
+def find_actors(clause: Clause, *, abbreviations: dict[str, str] | None = None) -> list[Actor]:
+    """Actors of one clause; spans are document offsets."""
+    gaz = load_gazetteer()
+    text = clause.text
+    mentions = gaz.find(text, abbreviations=abbreviations)
+    if not mentions:
+        return []
+    if clause.kind is ClauseKind.TABLE_ROW and clause.header and LEAD_HEADER_RE.search(clause.header[-1]):
+        lead_cell = clause.cells[-1] if clause.cells else ""
+        start = text.rfind(lead_cell[:4]) if lead_cell else -1
+        task = clause.cells[1] if len(clause.cells) > 2 else ""
+        return [_actor(m, Role.LEAD, clause, task) for m in mentions if start < 0 or m.start >= start]
+    duty = DUTY_LINE_RE.match(text)
+    if duty:
+        role = Role.SUPPORT if duty.group(1) == "配合单位" else Role.LEAD
+        subtasks = [(mt.end(), mt.group(1)) for mt in SUBTASK_RE.finditer(text)]
+        out = []
+        for m in mentions:
+            task = next((t for pos, t in reversed(subtasks) if pos <= m.start), "")
+            out.append(_actor(m, role, clause, task))
+        return out
+    out = []
+    for group in _groups(mentions, text):
+        first, last = group[0], group[-1]
+        before = text[max(0, first.start - 6) : first.start]
+        after = text[last.end : last.end + 12]
+        role = _after_role(after)
+        task = _task_after(text, last.end) if role else ""
+        for pattern, brole, needs in BEFORE_CUES:
+            if not pattern.search(before):
+                continue
+            if brole is Role.RESPONSIBLE:
+                role = role or Role.RESPONSIBLE
+            elif brole is Role.RECIPIENT:
+                if RECIPIENT_VERB_RE.match(after) or re.search(r"(?:报告|报送|通报|上报|抄报)$", before):
+                    role, task = Role.RECIPIENT, ""
+            elif brole is Role.APPROVER:
+                if needs is None or needs.match(after):
+                    role, task = Role.APPROVER, ""
+            elif brole is Role.SUPPORT:
+                role, task = Role.SUPPORT, ""
+            break
+        if role is None:
+            continue
+        out.extend(_actor(m, role, clause, task) for m in group)
+    return out
