@@ -28,21 +28,41 @@ JOINER_RE = re.compile(r"^\s*(?:、|，|,|和|及|与|以及|或|或者|及其|�
 AFTER_CUES: list[tuple[re.Pattern[str], Role]] = [
     (re.compile(r"^(?:等部门|等单位|等)?\s*(?:为)?(?:牵头|主责|组织指挥|统一指挥|统一领导|组织领导)"), Role.LEAD),
     (re.compile(r"^(?:等部门|等单位|等)?\s*(?:配合|协助|参与|协同|予以配合)"), Role.SUPPORT),
-    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:审批|批准|审定|决定启动|决定)"), Role.APPROVER),
-    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:分别)?(?:负责|承担|具体负责|牵头负责|组织实施|组织开展|会同)"), Role.RESPONSIBLE),
+    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:负责)?(?:审批|批准|审定|决定启动|决定|启动)"), Role.APPROVER),
+    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:分别)?(?:负责|承担|具体负责|牵头负责|组织实施|组织开展|会同|统筹)"), Role.RESPONSIBLE),
+    # The subject of an obligation: "市应急办应同时通报…", "乡镇政府要第一时间…".
+    (re.compile(r"^(?:等(?:部门|单位|有关单位)?)?\s*(?:分别|同时|均|也|还)?(?:应当|应|要|须|必须|可|按照|依据|根据|立即|及时|作出|将|明确|对)"), Role.RESPONSIBLE),
 ]
+# "由X在二级响应的基础上启动": the verb comes later in the clause.
+DELAYED_APPROVAL_RE = re.compile(r"^[^，。；,;]{0,16}?(?:启动|批准|审定|决定)")
+# "由X会同Y": X leads, Y supports.
+WITH_RE = re.compile(r"^(?:牵头)?(?:组织)?[，,]?\s*会同")
 # Cues before a list (checked on the previous ~8 characters).  Example: "向市委总值班室和市应急办报告".
 BEFORE_CUES: list[tuple[re.Pattern[str], Role, re.Pattern[str] | None]] = [
     (re.compile(r"由$"), Role.RESPONSIBLE, None),  # refined by the after-cue: 由X牵头 → lead
     (re.compile(r"(?:向|报送|报告|通报|上报|报至|抄报|报)$"), Role.RECIPIENT, None),
     (re.compile(r"(?:经|报请|报经|提请)$"), Role.APPROVER, re.compile(r"^.{0,12}(?:批准|同意|决定|审定|审批)")),
-    (re.compile(r"(?:会同|配合|协助)$"), Role.SUPPORT, None),
+    (re.compile(r"会同$"), Role.SUPPORT, None),
+    (re.compile(r"(?:配合|协助)$"), Role.LEAD, None),  # "协助市应急办开展…": the one assisted leads
 ]
 # A recipient is only a recipient when a report/filing verb follows the list.
 RECIPIENT_VERB_RE = re.compile(r"^.{0,14}?(?:报告|报送|备案|请示|通报|汇报|上报|报批)")
+# Generic bodies the gazetteer does not list one by one: "市相关专项指挥部办公室",
+# "区级处置主责部门", "上级人民政府", "分管市领导", "乡镇政府、街道办事处", "各区".
+GENERIC_BODY_RE = re.compile(
+    r"(?:市|区)(?:各)?(?:相关|有关)?专项指挥部(?:办公室)?"
+    r"|(?:市级|区级|市或区|市、区)?处置主责部门"
+    r"|(?:市级|区级|市|区)?(?:各)?(?:相关|有关)(?:专业)?(?:部门|单位|委办局)"
+    r"|重点地区管委会|事发单位|基层组织|社会组织"
+    r"|(?:各)?乡镇(?:人民)?政府(?:（街道办事处）)?|(?:各)?街道办事处"
+    r"|(?:上级|本级)人民政府(?:有关牵头部门)?"
+    r"|事发地(?:的)?(?:区|乡镇)?政府"
+    r"|(?:分管|主管)(?:市|区)领导|(?:市|区)应急委(?:主任|主要领导|领导)"
+    r"|(?<![\u4e00-\u9fff])各区(?:政府)?"
+)
 LEAD_HEADER_RE = re.compile(r"主责|牵头|责任单位|负责单位")
 # 为民办实事 lines: "主责单位：1.用电顺心…:区城市管理委;2.公交舒心：区交通局".
-DUTY_LINE_RE = re.compile(r"^(主责单位|牵头单位|责任单位|配合单位)[:：]")
+DUTY_LINE_RE = re.compile(r"(?:^|\s)(主责单位|牵头单位|责任单位|配合单位)[:：]")
 SUBTASK_RE = re.compile(r"(?:^|[;；])\s*\d{1,2}[.．、]\s*([^:：;；]{1,30})[:：]")
 
 
@@ -54,6 +74,21 @@ def _groups(mentions: list[OrgMention], text: str) -> list[list[OrgMention]]:
         else:
             groups.append([m])
     return groups
+
+
+def _with_generic(mentions: list[OrgMention], text: str) -> list[OrgMention]:
+    """Add generic bodies; a longer generic name wins over a name inside it."""
+    extra = [
+        OrgMention(text=m.group(0), start=m.start(), end=m.end(), canonical=m.group(0), type="generic", generic=True)
+        for m in GENERIC_BODY_RE.finditer(text)
+    ]
+    if not extra:
+        return mentions
+    kept = [m for m in mentions if not any(e.start <= m.start and m.end <= e.end and (e.end - e.start) > (m.end - m.start) for e in extra)]
+    for e in extra:
+        if not any(k.start < e.end and e.start < k.end for k in kept):
+            kept.append(e)
+    return sorted(kept, key=lambda m: m.start)
 
 
 def _after_role(after: str) -> Role | None:
@@ -85,7 +120,7 @@ def find_actors(clause: Clause, *, abbreviations: dict[str, str] | None = None) 
     """Actors of one clause; spans are document offsets."""
     gaz = load_gazetteer()
     text = clause.text
-    mentions = gaz.find(text, abbreviations=abbreviations)
+    mentions = _with_generic(gaz.find(text, abbreviations=abbreviations), text)
     if not mentions:
         return []
     if clause.kind is ClauseKind.TABLE_ROW and clause.header and LEAD_HEADER_RE.search(clause.header[-1]):
@@ -93,8 +128,9 @@ def find_actors(clause: Clause, *, abbreviations: dict[str, str] | None = None) 
         start = text.rfind(lead_cell[:4]) if lead_cell else -1
         task = clause.cells[1] if len(clause.cells) > 2 else ""
         return [_actor(m, Role.LEAD, clause, task) for m in mentions if start < 0 or m.start >= start]
-    duty = DUTY_LINE_RE.match(text)
-    if duty:
+    duty = DUTY_LINE_RE.search(text)
+    if duty and (duty.start() == 0 or clause.kind is not ClauseKind.TABLE_ROW):
+        mentions = [m for m in mentions if m.start >= duty.end()]
         role = Role.SUPPORT if duty.group(1) == "配合单位" else Role.LEAD
         subtasks = [(mt.end(), mt.group(1)) for mt in SUBTASK_RE.finditer(text)]
         out = []
@@ -112,16 +148,19 @@ def find_actors(clause: Clause, *, abbreviations: dict[str, str] | None = None) 
         for pattern, brole, needs in BEFORE_CUES:
             if not pattern.search(before):
                 continue
-            if brole is Role.RESPONSIBLE:
-                role = role or Role.RESPONSIBLE
+            if brole is Role.RESPONSIBLE:  # "由X…"
+                if WITH_RE.match(after):
+                    role = Role.LEAD
+                elif role is None or role is Role.RESPONSIBLE:
+                    role = Role.APPROVER if DELAYED_APPROVAL_RE.match(after) and not re.match(r"^[^，。；,;]{0,6}负责(?!审定)", after) else (role or Role.RESPONSIBLE)
             elif brole is Role.RECIPIENT:
                 if RECIPIENT_VERB_RE.match(after) or re.search(r"(?:报告|报送|通报|上报|抄报)$", before):
                     role, task = Role.RECIPIENT, ""
             elif brole is Role.APPROVER:
                 if needs is None or needs.match(after):
                     role, task = Role.APPROVER, ""
-            elif brole is Role.SUPPORT:
-                role, task = Role.SUPPORT, ""
+            elif brole in (Role.SUPPORT, Role.LEAD):
+                role, task = brole, ""
             break
         if role is None:
             continue
