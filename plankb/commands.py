@@ -27,3 +27,143 @@ def facts(settings: Any, as_json: bool, doc_id: str | None, kind: str | None) ->
         return
     for f in rows:
         click.echo(f"{f['clause_id']:<28} {f['fact']:<9} {f.get('text') or f.get('name')}  {f.get('value', '') or f.get('role', '')}")
+
+
+def _batch(path: str) -> list[dict[str, str]]:
+    """Questions of a --batch file: one per line, or JSON lines with id and query."""
+    import json
+    from pathlib import Path
+
+    from extract.errors import InputError
+
+    out = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    for n, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg}).") from exc
+            out.append({"id": str(obj.get("id", n)), "query": str(obj.get("query", ""))})
+        else:
+            out.append({"id": str(n), "query": line})
+    return out
+
+
+def _run(settings: Any, question: str | None, batch: str | None, fn: Any, render: Any, as_json: bool) -> None:
+    """One question, or a batch with the model loaded once (JSON lines out)."""
+    import json
+
+    from extract.errors import InputError, PlankbError
+    from extract.model import to_dict
+    from kb.search import Searcher
+
+    if not question and not batch:
+        raise InputError("give a question or --batch FILE.")
+    searcher = Searcher(open_kb(settings))
+    if batch:
+        for item in _batch(batch):
+            try:
+                result: Any = {"id": item["id"], **to_dict(fn(searcher, item["query"]))}
+            except PlankbError as exc:
+                result = {"id": item["id"], "query": item["query"], "error": str(exc)}
+            click.echo(json.dumps(result, ensure_ascii=False))
+        return
+    result = fn(searcher, question)
+    if as_json:
+        emit(result)
+    else:
+        render(result)
+
+
+@main.command()
+@click.argument("query", required=False)
+@click.option("-k", "k", default=10, show_default=True, help="Number of hits.")
+@click.option("--doc", "document", help="Only this document id.")
+@click.option("--jurisdiction", help="Only documents of this jurisdiction, e.g. 平谷区.")
+@click.option("--level", type=click.Choice(["municipal", "district", "street", "national"]))
+@click.option("--kind", type=click.Choice(["heading", "paragraph", "item", "table_row"]), help="Clause kind.")
+@click.option("--category", help="Incident category, e.g. 事故灾难类.")
+@click.option("--actor", help="Clauses naming this organisation.")
+@click.option("--year", help="Clauses of documents or text of this year.")
+@click.option("--mode", type=click.Choice(["hybrid", "keyword", "vector"]), default="hybrid", show_default=True)
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="One query per line (or JSON lines with id, query).")
+@common
+def search(settings: Any, as_json: bool, query: str | None, k: int, batch: str | None, mode: str, **filters: Any) -> None:
+    """Search clauses (keyword + semantic).
+
+    Example: plankb search "地铁停运" --jurisdiction 北京市 -k 5 --json
+    """
+    k = max(1, min(k, settings.max_k))
+
+    def fn(s: Any, q: str) -> Any:
+        return {"query": q, "hits": s.search(q, k=k, filters=filters, mode=mode)}
+
+    def render(res: Any) -> None:
+        for h in res["hits"]:
+            click.echo(f"{h.score:7.2f}  {h.clause_id:<26} {h.doc_title[:20]}  {h.text[:60]}")
+
+    _run(settings, query, batch, fn, render, as_json)
+
+
+@main.command("who-leads")
+@click.argument("question", required=False)
+@click.option("--jurisdiction", help="District, e.g. 平谷区 (default: from the question, else 北京市).")
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="One question per line (or JSON lines).")
+@common
+def who_leads(settings: Any, as_json: bool, question: str | None, jurisdiction: str | None, batch: str | None) -> None:
+    """Who leads the response to an incident, with citations.
+
+    Example: plankb who-leads "楼里一股煤气味归谁管" --jurisdiction 平谷区
+    """
+    from kb.wholeads import WhoLeadsResolver
+
+    cache: dict[int, Any] = {}
+
+    def fn(s: Any, q: str) -> Any:
+        r = cache.setdefault(id(s), WhoLeadsResolver(s))
+        return r.answer(q, jurisdiction)
+
+    def render(a: Any) -> None:
+        click.echo(f"{a.incident_type}（{a.jurisdiction}）: {'、'.join(a.leads)}")
+        if a.special_plan:
+            click.echo(f"  专项预案: {a.special_plan['name']}（牵头编制: {a.special_plan['lead']}）")
+        for c in a.citations:
+            click.echo(f"  [{c.clause_id}] {c.doc_title} {c.section}")
+        if a.note:
+            click.echo(f"  注: {a.note}")
+
+    _run(settings, question, batch, fn, render, as_json)
+
+
+@main.command()
+@click.argument("question", required=False)
+@click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="One question per line (or JSON lines).")
+@common
+def ask(settings: Any, as_json: bool, question: str | None, batch: str | None) -> None:
+    """Short answers (who / how long / which level / which colour) from the facts.
+
+    Example: plankb ask "无法判明等级的突发事件多久内报告"
+    """
+    from kb.ask import Asker
+
+    cache: dict[int, Any] = {}
+
+    def fn(s: Any, q: str) -> Any:
+        return cache.setdefault(id(s), Asker(s)).ask(q)
+
+    def render(a: Any) -> None:
+        if a.answer:
+            click.echo(f"{a.answer}  [{a.clause['clause_id']}] {a.clause['doc_title']} {a.clause['section']}")
+        else:
+            click.echo(a.message)
+            for h in a.alternatives:
+                click.echo(f"  [{h['clause_id']}] {h['text'][:60]}")
+
+    _run(settings, question, batch, fn, render, as_json)

@@ -1,0 +1,181 @@
+"""Short factual answers from extracted facts (no language model).
+
+``ask`` reads what kind of answer a question wants (how long, how often,
+by when, who, which colour or level, how many), retrieves candidate clauses
+with the hybrid searcher, and returns the fact of that kind that sits
+closest to the question's own words in the best clause that has one.  The
+answer is always a span of a clause, cited; when no clause in the top hits
+has a fitting fact it says it is unsure and shows the clauses instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.errors import Errors, InputError
+from extract.model import to_dict
+
+from .search import Hit, Searcher, detect_jurisdiction
+
+# What a question asks for, tried in this order.  Examples in comments.
+INTENTS: list[tuple[str, re.Pattern[str]]] = [
+    ("recurrence", re.compile(r"多久.{0,3}一次|每隔多|多长时间.{0,2}一次|频次|频率|how often|每年几次|续报")),  # 多久续报一次
+    ("colour", re.compile(r"颜色|什么色|啥色|colou?r")),  # 三级预警是啥颜色
+    ("duration", re.compile(r"多久|多长时间|几个?小时|几分钟|几天|多少小时|多少分钟|多少天|时限|how (?:long|soon|quickly)|within how|多快|最晚|最迟")),
+    ("date", re.compile(r"什么时候|何时|哪天|截止|几月|哪年|完成时限|when|by what date|deadline")),
+    ("level", re.compile(r"几级|哪一级|什么级别|哪个级别|几个级别|level")),
+    ("count", re.compile(r"多少|几个|几支|几处|几类|比例|目标|百分之|how many|how much|percent")),
+    ("who", re.compile(r"谁|哪个|哪些|哪家|什么部门|什么单位|什么机构|主责单位|牵头单位|who|which (?:department|body|agency|unit)")),
+]
+# Role a "who" question asks about, by its verb.  "红色预警谁批" → approver.
+ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("approver", re.compile(r"批|审批|审定|决定|启动|拍板|approv|decid|start")),
+    ("recipient", re.compile(r"报给|报告给|向谁|通报谁|报谁|备案|report to|notify")),
+    ("lead", re.compile(r"牵头|主责|组建|lead|in charge")),
+]
+# "主任由市长担任": who holds a post or where a body sits.
+HOLDER_RE = re.compile(r"由([^，。；,;由]{2,40}?)(?:担任|兼任|负责|批准|审批|审定|决定|启动|牵头|组建|发布)")
+SEAT_RE = re.compile(r"设在([^，。；,;]{2,20})")
+COLOURS = ("红色", "橙色", "黄色", "蓝色")
+RANK_RE = re.compile(r"([一二三四1234Ⅰ-Ⅳ])级|level[- ]?([1-4])")
+_RANK = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    question: str
+    answer: str | None
+    value: str = ""
+    kind: str = ""
+    clause: dict[str, Any] | None = None
+    alternatives: tuple[dict[str, Any], ...] = ()
+    confident: bool = True
+    message: str = ""
+    facts: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+
+
+def intent_of(question: str) -> str:
+    low = question.lower()
+    for name, pattern in INTENTS:
+        if pattern.search(low):
+            return name
+    return "who"
+
+
+def _tokens(question: str) -> list[str]:
+    import jieba
+
+    return [w for w in jieba.lcut_for_search(question) if len(w) >= 2 and not re.fullmatch(r"[谁多久哪个什么几]+", w)]
+
+
+def _closeness(text: str, pos: int, words: list[str]) -> float:
+    """How near a position is to the question's words in a clause (smaller is nearer)."""
+    best = 10_000
+    for w in words:
+        for m in re.finditer(re.escape(w), text):
+            best = min(best, abs(m.start() - pos))
+    return best
+
+
+class Asker:
+    def __init__(self, searcher: Searcher) -> None:
+        self.s = searcher
+
+    def ask(self, question: str, k: int = 8) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise InputError(Errors.E040)
+        intent = intent_of(question)
+        # Without a district in the question, answer from the municipal documents first.
+        jurisdiction = detect_jurisdiction(question) or self.s.docs[self.s.kb.master_doc_id()].jurisdiction
+        hits = self.s.search(question, k=k, filters={"jurisdiction": jurisdiction}) or self.s.search(question, k=k)
+        words = _tokens(question)
+        for rank, hit in enumerate(hits):
+            found = self._from_clause(hit, intent, question, words)
+            if found is not None:
+                text, value, fact = found
+                return Answer(
+                    question=question, answer=text, value=value, kind=intent,
+                    clause=_hit_dict(hit), alternatives=tuple(_hit_dict(h) for h in hits[:5] if h is not hit),
+                    confident=rank < 3, facts=(fact,) if fact else (),
+                    message="" if rank < 3 else "答案来自排名较后的条款，请核对原文。",
+                )
+        return Answer(
+            question=question, answer=None, kind=intent, alternatives=tuple(_hit_dict(h) for h in hits[:5]),
+            confident=False, message="没有找到确切答案；以下条款可能相关。",
+        )
+
+    def _from_clause(self, hit: Hit, intent: str, question: str, words: list[str]) -> tuple[str, str, dict[str, Any] | None] | None:
+        facts = self.s.kb.store.facts(clause_id=hit.clause_id)
+        text = hit.text
+        start = hit.span.start
+
+        def near(f: dict[str, Any]) -> float:
+            return _closeness(text, f["span"]["start"] - start, words)
+
+        if intent in ("duration", "recurrence", "date"):
+            want = {"duration": ("duration", "immediate"), "recurrence": ("recurrence",), "date": ("date", "year")}[intent]
+            cands = [f for f in facts if f["fact"] == "deadline" and f["kind"] in want]
+            if intent == "duration":
+                cands = [f for f in cands if f["kind"] == "duration"] or cands
+            if cands:
+                f = min(cands, key=near)
+                return f["text"], f["value"], f
+        elif intent == "colour":
+            m = RANK_RE.search(question)
+            rank = _RANK.get((m.group(1) or m.group(2)) if m else "", 0)
+            if not rank and re.search(r"最高|最严重|highest", question):
+                rank = 1
+            if not rank and re.search(r"最低|lowest", question):
+                rank = 4
+            colours = [c for c in COLOURS if c in text]
+            if rank and len(colours) == 4:
+                # "分为一级、二级、三级和四级,分别用红色、橙色、黄色和蓝色标示"
+                order = sorted(colours, key=text.find)
+                return order[rank - 1], str(rank), None
+            lv = [f for f in facts if f["fact"] == "level" and f.get("colour") and (not rank or f.get("rank") == rank)]
+            if lv:
+                return lv[0]["colour"], str(lv[0].get("rank", "")), lv[0]
+        elif intent == "level":
+            lv = [f for f in facts if f["fact"] == "level"]
+            if lv:
+                f = min(lv, key=near)
+                return f["text"], str(f.get("rank", "")), f
+        elif intent == "count":
+            th = [f for f in facts if f["fact"] == "threshold"]
+            if th:
+                f = min(th, key=near)
+                return f["text"], f"{f['operator']}{f['value']:g}" if isinstance(f.get("value"), (int, float)) else "", f
+        else:  # who
+            role = next((r for r, p in ROLE_CUES if p.search(question.lower())), None)
+            sentence = _best_sentence(text, words)
+            m = SEAT_RE.search(sentence) if re.search(r"设在|在哪|放在", question) else None
+            if m:
+                return m.group(1), "", None
+            actors = [f for f in facts if f["fact"] == "actor" and (role is None or f["role"] == role)]
+            in_sentence = [f for f in actors if f["name"] in sentence]
+            pool = in_sentence or actors
+            if pool:
+                f = min(pool, key=near)
+                group = [g for g in pool if g["role"] == f["role"] and abs(g["span"]["start"] - f["span"]["start"]) < 30]
+                names = "、".join(dict.fromkeys(g["name"] for g in sorted(group, key=lambda g: g["span"]["start"])))
+                return names, "", f
+            m = HOLDER_RE.search(sentence)
+            if m:
+                return m.group(1), "", None
+        return None
+
+
+def _best_sentence(text: str, words: list[str]) -> str:
+    sentences = [s for s in re.split(r"(?<=[。；;])", text) if s.strip()]
+    if not sentences:
+        return text
+    return max(sentences, key=lambda s: sum(1 for w in words if w in s))
+
+
+def _hit_dict(hit: Hit) -> dict[str, Any]:
+    d = to_dict(hit)
+    d.pop("ranks", None)
+    return d

@@ -1,0 +1,141 @@
+"""Keeping the keyword (whoosh) and vector (faiss) indexes in step with the store.
+
+Both indexes are rebuilt from the store after every ingest: the whoosh index
+takes about two seconds for the corpus, and the vector index re-encodes only
+clauses whose text is new (embeddings are cached by text hash), so a small
+change costs little.  Each index is written to a temporary place and renamed
+into place, so a failed refresh leaves the previous indexes.
+
+:func:`check_consistency` compares the clause ids of the store and of both
+indexes; the search layer runs it when it opens the knowledge base.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from extract.errors import Errors, NotBuiltError
+from extract.model import Clause, ClauseKind, Document
+
+from .base import KnowledgeBase
+
+YEAR_RE = re.compile(r"(20\d{2})年")
+
+
+def paths(kb: KnowledgeBase) -> dict[str, Path]:
+    d = kb.settings.data_dir
+    return {"keyword": d / "keyword", "vector": d / "vector", "embeddings": d / "embeddings.sqlite"}
+
+
+def indexable(clauses: Iterable[Clause]) -> list[Clause]:
+    """Clauses worth a search hit: everything but captions and empty rows."""
+    return [c for c in clauses if c.kind is not ClauseKind.OTHER and len(c.text.strip()) >= 2]
+
+
+def passage_text(clause: Clause) -> str:
+    """What the embedder reads: the clause with its section, table rows as
+    "header: cell" pairs so a row of "燃气事故 / 市城市管理委" says what it is."""
+    if clause.kind is ClauseKind.TABLE_ROW and clause.cells:
+        pairs = [f"{h}：{c}" for h, c in zip(clause.header, clause.cells) if c and h not in ("序号",)]
+        body = "；".join(pairs) if pairs else " ".join(clause.cells)
+        return f"{clause.section} {clause.group} {body}".strip()
+    return f"{clause.section}：{clause.text}" if clause.section and clause.kind is not ClauseKind.HEADING else clause.text
+
+
+def keyword_text(clause: Clause) -> str:
+    return " ".join(clause.cells) if clause.kind is ClauseKind.TABLE_ROW and clause.cells else clause.text
+
+
+def ids_digest(ids: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
+
+
+def _domain_words() -> list[str]:
+    from extract.gazetteer import load_gazetteer
+    from extract.taxonomy import load_taxonomy
+
+    words = set(load_gazetteer().words())
+    for t in load_taxonomy():
+        words.add(t.name)
+        words.update(s for s in t.synonyms if 2 <= len(s) <= 8)
+    return sorted(w for w in words if len(w) >= 2)
+
+
+def _incidents(clause: Clause) -> list[str]:
+    from extract.taxonomy import load_taxonomy
+
+    if clause.kind is not ClauseKind.TABLE_ROW or len(clause.cells) < 2:
+        return []
+    tax = load_taxonomy()
+    t = tax.by_row(clause.cells[1]) or tax.district_row_to_master(clause.cells[1])
+    return [t.row] if t else []
+
+
+def refresh_indexes(kb: KnowledgeBase, *, rebuild: bool = False, progress: bool = False) -> dict[str, Any]:
+    """Rebuild both indexes from the store; return counts for the report."""
+    from .analyzer import add_user_words
+    from .embed import CachedEmbedder, get_embedder
+    from .keyword import KeywordIndex, clause_item
+    from .vector import VectorIndex
+
+    p = paths(kb)
+    docs: dict[str, Document] = {d.id: d for d in kb.documents()}
+    clauses = indexable(kb.clauses())
+    actors: dict[str, set[str]] = {}
+    for f in kb.store.facts(kind="actor"):
+        actors.setdefault(f["clause_id"], set()).add(f.get("canonical") or f.get("name", ""))
+    add_user_words(_domain_words())
+    items = []
+    for c in clauses:
+        item = clause_item(c, docs[c.doc_id], incident=_incidents(c), actors=sorted(actors.get(c.id, ())), years=YEAR_RE.findall(c.text))
+        item["text"] = keyword_text(c)
+        items.append(item)
+    KeywordIndex.build(p["keyword"], items).close()
+
+    embedder = CachedEmbedder(get_embedder(kb.settings.embedder), p["embeddings"])
+    texts = [passage_text(c) for c in clauses]
+    vectors = _encode(embedder, texts, progress)
+    stats = embedder.stats()
+    vi = VectorIndex(embedder.dim, model=embedder.name)
+    vi.add([c.id for c in clauses], vectors)
+    vi.save(p["vector"])
+    embedder.close()
+    kb.store.set_value("index_digest", ids_digest(c.id for c in clauses))
+    kb.store.set_value("index_model", embedder.name)
+    return {"keyword": len(items), "vector": vi.count(), "embedder": embedder.name, **stats}
+
+
+def _encode(embedder: Any, texts: list[str], progress: bool) -> Any:
+    import numpy as np
+
+    if not progress or not sys.stderr.isatty():
+        return embedder.encode_passages(texts)
+    from tqdm import tqdm
+
+    out = []
+    step = 64
+    for i in tqdm(range(0, len(texts), step), desc="embed", unit="batch", file=sys.stderr, leave=False):
+        out.append(embedder.encode_passages(texts[i : i + step]))
+    return np.vstack(out) if out else np.zeros((0, embedder.dim), dtype="float32")
+
+
+def check_consistency(kb: KnowledgeBase) -> None:
+    """Raise NotBuiltError unless store, whoosh and faiss hold the same clause ids."""
+    from .keyword import KeywordIndex
+    from .vector import VectorIndex
+
+    p = paths(kb)
+    if not p["keyword"].exists() or not p["vector"].exists():
+        raise NotBuiltError(Errors.E023.format(path=kb.settings.data_dir, detail="an index is missing"))
+    want = {c.id for c in indexable(kb.clauses())}
+    with KeywordIndex.open(p["keyword"]) as ki:
+        kw = ki.ids()
+    vec = VectorIndex.load(p["vector"]).ids()
+    if kw != want or vec != want:
+        detail = f"store {len(want)}, keyword {len(kw)}, vector {len(vec)} clauses"
+        raise NotBuiltError(Errors.E023.format(path=kb.settings.data_dir, detail=detail))

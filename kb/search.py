@@ -1,0 +1,194 @@
+"""Hybrid clause search: whoosh BM25 + faiss dense vectors.
+
+Fusion (measured with bench/search_eval.py on bench/eval/questions.jsonl,
+see that script's output): users paraphrase ("楼里一股煤气味归谁管"), so the
+dense ranking carries most of the signal, and a plain 50/50 reciprocal-rank
+fusion let keyword noise push good dense hits down.  We fuse by *weighted*
+reciprocal rank, dense weight 1.0 and keyword weight ``KEYWORD_WEIGHT``, so
+that a clause both methods rank high rises, while keyword-only hits enter
+the list below the dense ones unless they rank near the top.  The weight
+and the constant are the ones that scored best on the evaluation set.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.errors import Errors, InputError
+from extract.model import Clause, Document, Span
+
+from .base import KnowledgeBase
+from .indexes import check_consistency, paths
+
+RRF_K = 20
+KEYWORD_WEIGHT = 0.6
+FILTER_KEYS = ("document", "jurisdiction", "level", "kind", "category", "actor", "year", "incident")
+# District names a question may carry: "平谷区…", "Pinggu …".
+DISTRICT_RE = re.compile(r"(平谷|通州|朝阳|海淀|丰台|石景山|门头沟|房山|顺义|昌平|大兴|怀柔|密云|延庆|东城|西城)区?")
+DISTRICT_EN = {"pinggu": "平谷区", "tongzhou": "通州区"}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    clause_id: str
+    doc_id: str
+    doc_title: str
+    section: str
+    text: str
+    score: float
+    span: Span
+    highlights: tuple[tuple[int, int], ...] = ()
+    kind: str = ""
+    jurisdiction: str = ""
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+def detect_jurisdiction(question: str) -> str | None:
+    m = DISTRICT_RE.search(question)
+    if m:
+        return m.group(1) + "区"
+    low = question.lower()
+    for en, zh in DISTRICT_EN.items():
+        if en in low:
+            return zh
+    return None
+
+
+class Searcher:
+    """Opens the indexes of a knowledge base once and answers queries.
+
+    Thread-safe for concurrent searches (the web app shares one instance).
+    """
+
+    def __init__(self, kb: KnowledgeBase, *, check: bool = True) -> None:
+        from .embed import get_embedder
+        from .keyword import KeywordIndex
+        from .vector import VectorIndex
+
+        kb.require_built()
+        if check:
+            check_consistency(kb)
+        self.kb = kb
+        p = paths(kb)
+        self.keyword = KeywordIndex.open(p["keyword"])
+        self.vector = VectorIndex.load(p["vector"])
+        self.embedder = get_embedder(kb.settings.embedder)
+        self.docs: dict[str, Document] = {d.id: d for d in kb.documents()}
+        self.clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
+        self._lock = threading.Lock()
+        self._category: dict[str, str] = {}
+        self._actors: dict[str, set[str]] = {}
+        for f in kb.store.facts(kind="actor"):
+            self._actors.setdefault(f["clause_id"], set()).update({f.get("canonical", ""), f.get("name", "")})
+
+    def close(self) -> None:
+        self.keyword.close()
+
+    # -- helpers -------------------------------------------------------------
+    def embed_query(self, text: str) -> Any:
+        with self._lock:  # one model, many threads: torch is not re-entrant here
+            return self.embedder.encode_queries([text])[0]
+
+    def _allowed(self, filters: dict[str, Any]) -> set[str] | None:
+        if not filters:
+            return None
+        out = set()
+        for cid, c in self.clauses.items():
+            d = self.docs[c.doc_id]
+            if not _match(filters.get("document"), c.doc_id):
+                continue
+            if not _match(filters.get("jurisdiction"), d.jurisdiction):
+                continue
+            if not _match(filters.get("level"), d.level.value):
+                continue
+            if not _match(filters.get("kind"), c.kind.value):
+                continue
+            if filters.get("year") and not any(str(y) in (d.date[:4] + c.text) for y in _list(filters["year"])):
+                continue
+            if filters.get("actor") and not any(a in self._actors.get(cid, set()) or a in c.text for a in _list(filters["actor"])):
+                continue
+            if filters.get("incident") and not any(i in c.text for i in _list(filters["incident"])):
+                continue
+            if filters.get("category") and not any(cat.rstrip("类") in (c.group + c.section + c.text) for cat in _list(filters["category"])):
+                continue
+            out.add(cid)
+        return out
+
+    # -- search ----------------------------------------------------------------
+    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None, mode: str = "hybrid") -> list[Hit]:
+        query = (query or "").strip()
+        if not query:
+            raise InputError(Errors.E040)
+        if k < 1:
+            raise InputError(f"k must be at least 1, not {k}.")
+        filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [], ())}
+        unknown = set(filters) - set(FILTER_KEYS)
+        if unknown:
+            raise InputError(f"cannot filter on {', '.join(sorted(unknown))}; filters are {', '.join(FILTER_KEYS)}.")
+        allowed = self._allowed(filters)
+        if allowed is not None and not allowed:
+            return []
+        depth = max(50, k * 3)
+        ranks: dict[str, dict[str, int]] = {}
+        highlights: dict[str, tuple[tuple[int, int], ...]] = {}
+        if mode in ("hybrid", "keyword"):
+            for r, h in enumerate(self._keyword(query, depth, allowed), 1):
+                ranks.setdefault(h.clause_id, {})["keyword"] = r
+                highlights[h.clause_id] = tuple(h.highlights)
+        if mode in ("hybrid", "vector"):
+            vec = self.embed_query(query)
+            for r, (cid, _s) in enumerate(self.vector.search(vec, depth, allowed=allowed), 1):
+                ranks.setdefault(cid, {})["vector"] = r
+        scored = []
+        for cid, rk in ranks.items():
+            s = 0.0
+            if "vector" in rk:
+                s += 1.0 / (RRF_K + rk["vector"])
+            if "keyword" in rk:
+                s += KEYWORD_WEIGHT / (RRF_K + rk["keyword"])
+            scored.append((s, cid))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        out = []
+        for s, cid in scored[:k]:
+            c = self.clauses[cid]
+            d = self.docs[c.doc_id]
+            out.append(
+                Hit(
+                    clause_id=cid, doc_id=c.doc_id, doc_title=d.title, section=c.section, text=c.text,
+                    score=round(s * 1000, 3), span=c.span, highlights=_text_highlights(c, highlights.get(cid, ())),
+                    kind=c.kind.value, jurisdiction=d.jurisdiction, ranks=ranks[cid],
+                )
+            )
+        return out
+
+    def _keyword(self, query: str, depth: int, allowed: set[str] | None) -> list[Any]:
+        hits = self.keyword.search(query, k=depth if allowed is None else depth * 4)
+        if allowed is not None:
+            hits = [h for h in hits if h.clause_id in allowed]
+        return hits[:depth]
+
+
+def _text_highlights(c: Clause, spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    """Highlights were computed on the indexed text; for table rows that is the
+    cells joined by spaces, so map them back onto the clause text by term."""
+    if not spans or not c.cells:
+        return spans
+    indexed = " ".join(c.cells)
+    out = []
+    for s, e in spans:
+        term = indexed[s:e]
+        pos = c.text.find(term)
+        if pos >= 0:
+            out.append((pos, pos + len(term)))
+    return tuple(out)
+
+
+def _list(v: Any) -> list[str]:
+    return [str(x) for x in v] if isinstance(v, (list, tuple, set)) else [str(v)]
+
+
+def _match(want: Any, value: str) -> bool:
+    return want in (None, "", [], ()) or value in _list(want)

@@ -1,0 +1,190 @@
+"""Who leads the response to an incident: free text → incident type → leads.
+
+A question is mapped to the incident types of master table 2.3.6 by two
+scorers: the taxonomy's keyword/synonym matcher (exact words users type:
+煤气味 → 燃气事故) and the embedding similarity between the question and a
+short description of each type (row text, examples, synonyms), which
+carries paraphrases the synonym lists miss.  The two are combined as
+``TAXONOMY_WEIGHT * keyword + (1 - TAXONOMY_WEIGHT) * cosine`` after scaling
+the keyword score to [0, 1]; the weight is the one that scored best on the
+who-leads questions of bench/eval/questions.jsonl (bench/search_eval.py).
+
+Leads are read from the stored table rows, so every answer cites the row of
+the master plan (or of the district plan with ``jurisdiction``) and the
+special plan of the 8.3 catalogue that governs the type.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from extract.errors import Errors, InputError
+from extract.model import Clause, ClauseKind, DocType, Document
+
+from .search import Searcher, detect_jurisdiction
+
+TAXONOMY_WEIGHT = 0.5
+LEAD_SPLIT_RE = re.compile(r"[、，,]")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    clause_id: str
+    doc_id: str
+    doc_title: str
+    section: str
+    text: str
+    role: str  # table_row | special_plan
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    incident_type: str
+    leads: tuple[str, ...]
+    score: float
+    category: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class WhoLeads:
+    question: str
+    jurisdiction: str
+    incident_type: str
+    leads: tuple[str, ...]
+    candidates: tuple[Candidate, ...]
+    citations: tuple[Citation, ...]
+    special_plan: dict[str, str] = field(default_factory=dict)
+    confident: bool = True
+    note: str = ""
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\s", "", s).replace("（", "(").replace("）", ")")
+
+
+def split_leads(cell: str) -> tuple[str, ...]:
+    return tuple(p for p in (x.strip() for x in LEAD_SPLIT_RE.split(cell)) if p)
+
+
+class WhoLeadsResolver:
+    def __init__(self, searcher: Searcher) -> None:
+        from extract.taxonomy import load_taxonomy
+
+        self.s = searcher
+        self.tax = load_taxonomy()
+        self.types = list(self.tax)
+        self._type_vecs: np.ndarray | None = None
+        master = searcher.kb.master_doc_id()
+        self.master: Document = searcher.docs[master]
+        self.master_rows = self._rows(master)
+        self.master_plans = self._catalogue(master)
+
+    # -- tables of the store ---------------------------------------------------
+    def _rows(self, doc_id: str) -> dict[str, Clause]:
+        """Rows of a document's 2.3.6-style table, by normalised incident cell."""
+        out = {}
+        for c in self.s.clauses.values():
+            if c.doc_id == doc_id and c.kind is ClauseKind.TABLE_ROW and len(c.cells) >= 3 and "主责" in c.header[-1]:
+                out[_norm(c.cells[1])] = c
+        return out
+
+    def _catalogue(self, doc_id: str) -> dict[str, Clause]:
+        out = {}
+        for c in self.s.clauses.values():
+            if c.doc_id == doc_id and c.kind is ClauseKind.TABLE_ROW and len(c.cells) >= 3 and "牵头编制" in c.header[-1]:
+                out[_norm(c.cells[1])] = c
+        return out
+
+    def _district_doc(self, jurisdiction: str) -> Document | None:
+        docs = [d for d in self.s.docs.values() if d.jurisdiction == jurisdiction and d.doc_type is DocType.PLAN and "总体应急预案" in d.title]
+        return docs[0] if docs else None
+
+    def _type_vectors(self) -> np.ndarray:
+        if self._type_vecs is None:
+            texts = []
+            for t in self.types:
+                words = "、".join([*t.examples, *t.synonyms[:12], *t.en[:4]])
+                texts.append(f"{t.row}（{t.category}）：{words}")
+            self._type_vecs = np.asarray(self.s.embedder.encode_passages(texts), dtype=np.float32)
+        return self._type_vecs
+
+    # -- ranking ------------------------------------------------------------------
+    def rank(self, question: str) -> list[tuple[Any, float]]:
+        kw = dict((t.number, s) for t, s in self.tax.match(question, k=len(self.types)))
+        top = max(kw.values()) if kw else 0.0
+        vecs = self._type_vectors()
+        q = np.asarray(self.s.embed_query(question), dtype=np.float32)
+        cos = vecs @ q
+        scored = []
+        for i, t in enumerate(self.types):
+            k = kw.get(t.number, 0.0) / top if top > 0 else 0.0
+            scored.append((t, TAXONOMY_WEIGHT * k + (1 - TAXONOMY_WEIGHT) * float(cos[i])))
+        scored.sort(key=lambda x: -x[1])
+        return scored
+
+    def answer(self, question: str, jurisdiction: str | None = None, k: int = 5) -> WhoLeads:
+        question = (question or "").strip()
+        if not question:
+            raise InputError(Errors.E040)
+        jurisdiction = jurisdiction or detect_jurisdiction(question) or self.master.jurisdiction
+        ranked = self.rank(question)
+        best, best_score = ranked[0]
+        margin = best_score - ranked[1][1] if len(ranked) > 1 else 1.0
+        district = self._district_doc(jurisdiction) if jurisdiction != self.master.jurisdiction else None
+        candidates = tuple(
+            Candidate(t.row, self._leads(t, district)[0], round(s, 4), t.category) for t, s in ranked[:k]
+        )
+        leads, row = self._leads(best, district)
+        citations = []
+        if row is not None:
+            citations.append(self._cite(row, "table_row"))
+        master_row = self.master_rows.get(_norm(best.row))
+        if district is not None and master_row is not None:
+            citations.append(self._cite(master_row, "table_row"))
+        plan = self._plan(best, district)
+        if plan is not None:
+            citations.append(self._cite(plan, "special_plan"))
+        note = ""
+        if district is not None and row is None:
+            note = f"{district.title}的处置分工表没有“{best.row}”一行；以下为市级处置主责部门。"
+        elif jurisdiction != self.master.jurisdiction and district is None:
+            note = f"知识库中没有{jurisdiction}的总体应急预案；以下为市级处置主责部门。"
+        return WhoLeads(
+            question=question,
+            jurisdiction=jurisdiction if (district is not None and row is not None) else self.master.jurisdiction,
+            incident_type=best.row,
+            leads=leads,
+            candidates=candidates,
+            citations=tuple(citations),
+            special_plan={"name": plan.cells[1], "lead": plan.cells[2], "clause_id": plan.id} if plan is not None else {},
+            confident=best_score >= 0.45 and margin >= 0.02,
+            note=note,
+        )
+
+    def _leads(self, t: Any, district: Document | None) -> tuple[tuple[str, ...], Clause | None]:
+        if district is not None:
+            for c in self._rows(district.id).values():
+                mapped = self.tax.district_row_to_master(c.cells[1])
+                if mapped is not None and mapped.number == t.number:
+                    return split_leads(c.cells[2]), c
+        row = self.master_rows.get(_norm(t.row))
+        if row is not None:
+            return split_leads(row.cells[2]), row
+        return split_leads(t.lead), None
+
+    def _plan(self, t: Any, district: Document | None) -> Clause | None:
+        table = self._catalogue(district.id) if district is not None else self.master_plans
+        plans = t.district_plans if district is not None else t.plans
+        for p in sorted(plans, key=lambda p: p.match != "full"):
+            row = table.get(_norm(p.name))
+            if row is not None:
+                return row
+        return None
+
+    def _cite(self, c: Clause, role: str) -> Citation:
+        d = self.s.docs[c.doc_id]
+        return Citation(c.id, c.doc_id, d.title, c.section, c.text, role)
