@@ -119,8 +119,12 @@ def _source_lines(raw: str) -> list[_Line]:
     return lines
 
 
+# Punctuation that Chinese fonts set full width although it sits below U+2E80.
+_WIDE = frozenset("\u2014\u2018\u2019\u201c\u201d\u2026\u00b7")
+
+
 def _width(s: str) -> int:
-    return sum(1 if ord(c) < 0x2E80 else 2 for c in s)
+    return sum(2 if ord(c) >= 0x2E80 or c in _WIDE else 1 for c in s)
 
 
 def _norm(s: str) -> str:

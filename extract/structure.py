@@ -214,7 +214,9 @@ def _tsv_table(b: _Builder, lines: list[str], starts: list[int], i: int, skip: s
     n = len(lines)
     while i < n and "\t" in lines[i] and i not in skip:
         line = lines[i]
-        lo, hi = starts[i], starts[i] + len(line)
+        # A Word export puts a TAB before the first cell; the row starts after it.
+        lead = len(line) - len(line.lstrip("\t"))
+        lo, hi = starts[i] + lead, starts[i] + len(line)
         cells = _cells(line)
         filled = [c for c in cells if c]
         if not filled:

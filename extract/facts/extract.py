@@ -27,7 +27,7 @@ def clause_facts(clause: Clause, *, below_exclusive: bool = False, abbreviations
     from .actors import find_actors
     from .deadlines import find_deadlines
     from .levels import find_levels
-    from .thresholds import find_thresholds
+    from .thresholds import find_thresholds, is_history_heading
 
     text = clause.text
     shift = clause.span.start
@@ -38,7 +38,9 @@ def clause_facts(clause: Clause, *, below_exclusive: bool = False, abbreviations
         out["actor"].append(a)
     for d in find_deadlines(text):
         out["deadline"].append(_shift(d, shift, clause.id))
-    for t in find_thresholds(text, below_exclusive=below_exclusive):
+    # Numbers under "“十三五”期间取得的成效"-style headings describe the past, not targets.
+    history = True if any(is_history_heading(p) for p in clause.path) else None
+    for t in find_thresholds(text, below_exclusive=below_exclusive, history=history):
         out["threshold"].append(_shift(t, shift, clause.id))
     for lv in find_levels(text):
         out["level"].append(_shift(lv, shift, clause.id))
