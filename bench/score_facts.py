@@ -4,7 +4,9 @@ For each labelled quote, the quote is located in its parsed document
 (whitespace ignored), every fact whose span lies inside it is collected, and
 predictions are matched to gold labels:
 
-* actors: same name (whitespace ignored) and same role;
+* actors: same name (whitespace ignored) and same role, counted once per
+  clause: a clause that names 市应急办 three times as responsible states one
+  responsibility (labels and predictions are both de-duplicated);
 * deadlines: overlapping text; "normalisation accuracy" is the share of
   matched deadlines whose kind and value are equal too;
 * thresholds: overlapping text and equal operator and value.
@@ -131,7 +133,11 @@ def main() -> None:
             unlocated.append(e["id"])
             continue
         for kind, gold_key, same in (("actor", "actors", same_actor), ("deadline", "deadlines", same_deadline), ("threshold", "thresholds", same_threshold)):
-            tp, missed, extra = match(e[gold_key], pred.get(kind, []), same)
+            gold_items, pred_items = e[gold_key], pred.get(kind, [])
+            if kind == "actor":
+                gold_items = list({(squeeze(g["name"]), g["role"]): g for g in gold_items}.values())
+                pred_items = list({(squeeze(p.name), p.role.value): p for p in pred_items}.values())
+            tp, missed, extra = match(gold_items, pred_items, same)
             stats[kind]["tp"] += tp
             stats[kind]["fn"] += len(missed)
             stats[kind]["fp"] += len(extra)

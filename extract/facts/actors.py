@@ -17,6 +17,7 @@ directly, with the row's incident type or plan as the task.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..gazetteer import OrgMention, load_gazetteer
@@ -26,13 +27,19 @@ from ..model import Actor, Clause, ClauseKind, Role, Span
 JOINER_RE = re.compile(r"^\s*(?:、|，|,|和|及|与|以及|或|或者|及其|等(?:部门|单位)?(?:、)?)\s*$")
 # Cues after a list (checked on the next ~8 characters).  Example: "…牵头，市水务局配合".
 AFTER_CUES: list[tuple[re.Pattern[str], Role]] = [
-    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:为)?(?:牵头|主责|组织指挥|统一指挥|统一领导|组织领导)"), Role.LEAD),
-    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:配合|协助|参与|协同|予以配合)"), Role.SUPPORT),
+    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:为)?(?:牵头|主责|组织指挥|统一指挥)"), Role.LEAD),
+    (re.compile(r"^(?:等部门|等单位|等)?\s*(?:予以)?(?:配合|协助|参与|协同)"), Role.SUPPORT),
     (re.compile(r"^(?:等部门|等单位|等)?\s*(?:负责)?(?:审批|批准|审定|决定启动|决定|启动)"), Role.APPROVER),
     (re.compile(r"^(?:等部门|等单位|等)?\s*(?:分别)?(?:负责|承担|具体负责|牵头负责|组织实施|组织开展|会同|统筹)"), Role.RESPONSIBLE),
     # The subject of an obligation: "市应急办应同时通报…", "乡镇政府要第一时间…".
     (re.compile(r"^(?:等(?:部门|单位|有关单位)?)?\s*(?:分别|同时|均|也|还)?(?:应当|应|要|须|必须|可|按照|依据|根据|立即|及时|作出|将|明确|对)"), Role.RESPONSIBLE),
 ]
+# "在市委宣传部的组织、协调下" → lead; "在市应急委领导下" names no role of its own.
+UNDER_RE = re.compile(r"^(?:的)?(?:组织|统筹|指导)[、和]?(?:协调|指导)?下")
+UNDER_LEAD_ONLY_RE = re.compile(r"^(?:的)?(?:统一)?领导下")
+# Clause openings before a subject: "4.1.7 ", "（1）", "①".
+OPENING_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\s*|[（(]\d{1,2}[)）]|[①-⑳]|\d{1,2}[.、．])?\s*")
+SUPPORT_LATER_RE = re.compile(r"^[^。；;]{0,40}?(?:参与|配合|协助)")
 # "由X在二级响应的基础上启动": the verb comes later in the clause.
 DELAYED_APPROVAL_RE = re.compile(r"^[^，。；,;]{0,16}?(?:启动|批准|审定|决定)")
 # "由X会同Y": X leads, Y supports.
@@ -52,14 +59,19 @@ RECIPIENT_VERB_RE = re.compile(r"^.{0,14}?(?:报告|报送|备案|请示|通报|
 GENERIC_BODY_RE = re.compile(
     r"(?:市|区)(?:各)?(?:相关|有关)?专项指挥部(?:办公室)?"
     r"|(?:市级|区级|市或区|市、区)?处置主责部门"
-    r"|(?:市级|区级|市|区)?(?:各)?(?:相关|有关)(?:专业)?(?:部门|单位|委办局)"
+    r"|(?:市级|区级|市|区)?(?:各)?(?:相关|有关)(?:专业)?(?:部门|委办局)|(?:各)?相关单位"
     r"|重点地区管委会|事发单位|基层组织|社会组织"
     r"|(?:各)?乡镇(?:人民)?政府(?:（街道办事处）)?|(?:各)?街道办事处"
     r"|(?:上级|本级)人民政府(?:有关牵头部门)?"
     r"|事发地(?:的)?(?:区|乡镇)?政府"
     r"|(?:分管|主管)(?:市|区)领导|(?:市|区)应急委(?:主任|主要领导|领导)"
     r"|(?<![\u4e00-\u9fff])各区(?:政府)?"
+    r"|临时应急指挥部|(?:市|区)[\u4e00-\u9fff]{2,12}?应急指挥部(?:办公室)?"
+    r"|国务院办公厅|国务院确定的部门|国家(?:有关|相关)部门|(?:上级|本级)人民代表大会常务委员会"
+    r"|(?:市级|区级)相关部门|(?:队伍|行业(?:\(领域\)|（领域）)?|处置|市相关)主管部门|预警信息发布单位|责任报告单位"
 )
+# A bracketed alias or hotline right after a name belongs to it: "市政府外办(市政府港澳办)", "(110)".
+BRACKET_TAIL_RE = re.compile(r"^[(（](?!以下|简称)[^()（）]{1,12}[)）]")
 LEAD_HEADER_RE = re.compile(r"主责|牵头|责任单位|负责单位")
 # 为民办实事 lines: "主责单位：1.用电顺心…:区城市管理委;2.公交舒心：区交通局".
 DUTY_LINE_RE = re.compile(r"(?:^|\s)(主责单位|牵头单位|责任单位|配合单位)[:：]")
@@ -76,6 +88,19 @@ def _groups(mentions: list[OrgMention], text: str) -> list[list[OrgMention]]:
     return groups
 
 
+def _tidy(m: OrgMention, text: str) -> OrgMention:
+    """Drop a leading 各 ("各区政府" is 区政府) and keep a bracketed alias."""
+    start, end = m.start, m.end
+    if text[start] == "各" and end - start > 2:
+        start += 1
+    tail = BRACKET_TAIL_RE.match(text[end:])
+    if tail:
+        end += tail.end()
+    if (start, end) == (m.start, m.end):
+        return m
+    return dataclasses.replace(m, text=text[start:end], start=start, end=end)
+
+
 def _with_generic(mentions: list[OrgMention], text: str) -> list[OrgMention]:
     """Add generic bodies; a longer generic name wins over a name inside it."""
     extra = [
@@ -83,12 +108,21 @@ def _with_generic(mentions: list[OrgMention], text: str) -> list[OrgMention]:
         for m in GENERIC_BODY_RE.finditer(text)
     ]
     if not extra:
-        return mentions
+        return [_tidy(m, text) for m in mentions]
     kept = [m for m in mentions if not any(e.start <= m.start and m.end <= e.end and (e.end - e.start) > (m.end - m.start) for e in extra)]
     for e in extra:
         if not any(k.start < e.end and e.start < k.end for k in kept):
             kept.append(e)
-    return sorted(kept, key=lambda m: m.start)
+    return [_tidy(m, text) for m in sorted(kept, key=lambda m: m.start)]
+
+
+def _is_subject(text: str, start: int) -> bool:
+    """Whether a name opens its sentence or clause (after "，" or a number)."""
+    head = text[:start]
+    cut = max(head.rfind(c) for c in "。；;：:，,")
+    if cut >= 0:
+        return not head[cut + 1 :].strip()
+    return OPENING_RE.fullmatch(head) is not None
 
 
 def _after_role(after: str) -> Role | None:
@@ -149,10 +183,14 @@ def find_actors(clause: Clause, *, abbreviations: dict[str, str] | None = None) 
             if not pattern.search(before):
                 continue
             if brole is Role.RESPONSIBLE:  # "由X…"
+                if re.match(r"^(?:担任|兼任)", after):
+                    role = None  # who holds a post, not a duty
+                    break
                 if WITH_RE.match(after):
                     role = Role.LEAD
                 elif role is None or role is Role.RESPONSIBLE:
-                    role = Role.APPROVER if DELAYED_APPROVAL_RE.match(after) and not re.match(r"^[^，。；,;]{0,6}负责(?!审定)", after) else (role or Role.RESPONSIBLE)
+                    approves = DELAYED_APPROVAL_RE.match(after) and not re.match(r"^[^，。；,;]{0,6}(?:负责(?!审定)|报请|报经|提请|报|向)", after)
+                    role = Role.APPROVER if approves else (role or Role.RESPONSIBLE)
             elif brole is Role.RECIPIENT:
                 if RECIPIENT_VERB_RE.match(after) or re.search(r"(?:报告|报送|通报|上报|抄报)$", before):
                     role, task = Role.RECIPIENT, ""
@@ -162,6 +200,14 @@ def find_actors(clause: Clause, *, abbreviations: dict[str, str] | None = None) 
             elif brole in (Role.SUPPORT, Role.LEAD):
                 role, task = brole, ""
             break
+        if before.endswith("在") and UNDER_RE.match(after):
+            role, task = Role.LEAD, ""
+        elif before.endswith("在") and UNDER_LEAD_ONLY_RE.match(after):
+            continue
+        if role is None and _is_subject(text, first.start) and not re.match(r"^(?:的|之|所|为|是)", after):
+            # The subject of the sentence: responsible, or support when the
+            # sentence says it takes part (参与/配合/协助) rather than acts.
+            role = Role.SUPPORT if SUPPORT_LATER_RE.match(after) else Role.RESPONSIBLE
         if role is None:
             continue
         out.extend(_actor(m, role, clause, task) for m in group)
