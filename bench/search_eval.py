@@ -64,14 +64,14 @@ def gold_ids(q: dict, searcher: Searcher, kb: KnowledgeBase) -> set[str]:
     return out
 
 
-def retrieval_metrics(questions: list[dict], golds: dict[str, set[str]], searcher: Searcher, mode: str) -> dict[str, float]:
+def retrieval_metrics(questions: list[dict], golds: dict[str, set[str]], ranked: dict[str, list[str]]) -> dict[str, float]:
     h1 = h5 = rr = n = 0
     for q in questions:
         gold = golds[q["id"]]
         if not gold:
             continue
         n += 1
-        hits = [h.clause_id for h in searcher.search(q["query"], k=10, mode=mode)]
+        hits = ranked[q["id"]][:10]
         rank = next((i for i, cid in enumerate(hits, 1) if cid in gold), None)
         h1 += rank == 1
         h5 += rank is not None and rank <= 5
@@ -148,18 +148,32 @@ def main() -> None:
     located = sum(1 for q in questions if golds[q["id"]])
     print(f"{len(questions)} questions ({located} with located gold clauses); embedder {args.embedder}")
     print(f"build: {build_s:.1f} s total (store {report['seconds']['store']} s, indexes {report['seconds'].get('indexes')} s); {report.get('indexes')}")
-    for mode in ("keyword", "vector", "hybrid"):
-        print(f"  search {mode:<8} {retrieval_metrics(questions, golds, searcher, mode)}")
+    # One keyword and one vector ranking per question; fusions are computed from them.
+    rankings = {q["id"]: searcher.rankings(q["query"], 50)[0] for q in questions}
+
+    def ordered(score) -> dict[str, list[str]]:  # noqa: ANN001
+        out = {}
+        for qid, rk in rankings.items():
+            cands = [(score(r), cid) for cid, r in rk.items() if score(r) > 0]
+            out[qid] = [cid for _, cid in sorted(cands, key=lambda x: (-x[0], x[1]))]
+        return out
+
+    modes = {
+        "keyword": lambda r: 1.0 / r["keyword"] if "keyword" in r else 0.0,
+        "vector": lambda r: 1.0 / r["vector"] if "vector" in r else 0.0,
+        "hybrid": search_mod.fuse,
+    }
+    for mode, score in modes.items():
+        print(f"  search {mode:<8} {retrieval_metrics(questions, golds, ordered(score))}")
     if args.grid:
-        for rrf_k in (10, 20, 60):
-            for w in (0.3, 0.6, 1.0):
-                search_mod.RRF_K, search_mod.KEYWORD_WEIGHT = rrf_k, w
-                print(f"    hybrid rrf_k={rrf_k} keyword_weight={w}: {retrieval_metrics(questions, golds, searcher, 'hybrid')}")
+        for rrf_k in (5, 10, 20, 60):
+            for w in (0.3, 0.6, 0.8, 1.0, 1.5):
+                m = retrieval_metrics(questions, golds, ordered(lambda r, k0=rrf_k, w=w: search_mod.fuse(r, k0, w)))
+                print(f"    hybrid rrf_k={rrf_k} keyword_weight={w}: {m}")
         for tw in (0.0, 0.3, 0.5, 0.7, 1.0):
             wl_mod.TAXONOMY_WEIGHT = tw
             m = wholeads_metrics(questions, resolver)
             print(f"    who-leads taxonomy_weight={tw}: top1 {m['top1_type']} leads {m['leads_correct']}")
-        search_mod.RRF_K, search_mod.KEYWORD_WEIGHT = 20, 0.6
         wl_mod.TAXONOMY_WEIGHT = 0.5
     wm = wholeads_metrics(questions, resolver)
     print(f"  who-leads: n {wm['n']}, top-1 incident type {wm['top1_type']}, leads correct {wm['leads_correct']}  (goal >= 0.95)")

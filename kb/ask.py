@@ -39,6 +39,11 @@ ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
 HOLDER_RE = re.compile(r"由([^，。；,;由]{2,40}?)(?:担任|兼任|负责|批准|审批|审定|决定|启动|牵头|组建|发布)")
 SEAT_RE = re.compile(r"设在([^，。；,;]{2,20})")
 COLOURS = ("红色", "橙色", "黄色", "蓝色")
+MUNICIPAL_BONUS = 1.25
+# Label lines that carry an item's facts: "完成时限：2022 年 11 月底前", "主责单位：区公路分局".
+LABEL_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
+# The definition of warning colours: "分为一级、二级、三级和四级,分别用红色、橙色、黄色和蓝色标示".
+COLOUR_DEF_RE = re.compile(r"一级、二级、三级和四级[,，]?\s*分别用(..)、(..)、(..)和(..)标示")
 RANK_RE = re.compile(r"([一二三四1234Ⅰ-Ⅳ])级|level[- ]?([1-4])")
 _RANK = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
 
@@ -82,15 +87,21 @@ def _closeness(text: str, pos: int, words: list[str]) -> float:
 class Asker:
     def __init__(self, searcher: Searcher) -> None:
         self.s = searcher
+        self._siblings: dict[str, list[Any]] = {}
 
     def ask(self, question: str, k: int = 8) -> Answer:
         question = (question or "").strip()
         if not question:
             raise InputError(Errors.E040)
         intent = intent_of(question)
-        # Without a district in the question, answer from the municipal documents first.
-        jurisdiction = detect_jurisdiction(question) or self.s.docs[self.s.kb.master_doc_id()].jurisdiction
-        hits = self.s.search(question, k=k, filters={"jurisdiction": jurisdiction}) or self.s.search(question, k=k)
+        district = detect_jurisdiction(question)
+        if district:
+            hits = self.s.search(question, k=k, filters={"jurisdiction": district}) or self.s.search(question, k=k)
+        else:
+            # Without a district in the question, a municipal clause wins a near tie:
+            # district plans repeat the master plan's wording with local bodies.
+            home = self.s.docs[self.s.kb.master_doc_id()].jurisdiction
+            hits = sorted(self.s.search(question, k=k), key=lambda h: -h.score * (MUNICIPAL_BONUS if h.jurisdiction == home else 1.0))
         words = _tokens(question)
         for rank, hit in enumerate(hits):
             found = self._from_clause(hit, intent, question, words)
@@ -107,9 +118,25 @@ class Asker:
             confident=False, message="没有找到确切答案；以下条款可能相关。",
         )
 
-    def _from_clause(self, hit: Hit, intent: str, question: str, words: list[str]) -> tuple[str, str, dict[str, Any] | None] | None:
+    def _context(self, hit: Hit) -> tuple[list[dict[str, Any]], str]:
+        """Facts of a clause and of the label lines right after it (完成时限/主责单位)."""
         facts = self.s.kb.store.facts(clause_id=hit.clause_id)
         text = hit.text
+        clause = self.s.clauses[hit.clause_id]
+        siblings = self._siblings.get(clause.doc_id)
+        if siblings is None:
+            siblings = sorted((c for c in self.s.clauses.values() if c.doc_id == clause.doc_id), key=lambda c: c.ordinal)
+            self._siblings[clause.doc_id] = siblings
+        pos = next((i for i, c in enumerate(siblings) if c.id == clause.id), -1)
+        for nxt in siblings[pos + 1 : pos + 4] if pos >= 0 else []:
+            if not LABEL_LINE_RE.match(nxt.text):
+                break
+            facts = facts + self.s.kb.store.facts(clause_id=nxt.id)
+            text = text + "\n" + nxt.text
+        return facts, text
+
+    def _from_clause(self, hit: Hit, intent: str, question: str, words: list[str]) -> tuple[str, str, dict[str, Any] | None] | None:
+        facts, text = self._context(hit)
         start = hit.span.start
 
         def near(f: dict[str, Any]) -> float:
@@ -130,11 +157,10 @@ class Asker:
                 rank = 1
             if not rank and re.search(r"最低|lowest", question):
                 rank = 4
-            colours = [c for c in COLOURS if c in text]
-            if rank and len(colours) == 4:
-                # "分为一级、二级、三级和四级,分别用红色、橙色、黄色和蓝色标示"
-                order = sorted(colours, key=text.find)
-                return order[rank - 1], str(rank), None
+            m = COLOUR_DEF_RE.search(text)
+            if rank and m:
+                colour = m.group(rank)
+                return colour if colour.endswith("色") else colour + "色", str(rank), None
             lv = [f for f in facts if f["fact"] == "level" and f.get("colour") and (not rank or f.get("rank") == rank)]
             if lv:
                 return lv[0]["colour"], str(lv[0].get("rank", "")), lv[0]

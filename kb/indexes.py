@@ -86,6 +86,10 @@ def refresh_indexes(kb: KnowledgeBase, *, rebuild: bool = False, progress: bool 
     p = paths(kb)
     docs: dict[str, Document] = {d.id: d for d in kb.documents()}
     clauses = indexable(kb.clauses())
+    digest = ids_digest(c.id for c in clauses) + ":" + hashlib.sha256("".join(c.text for c in clauses).encode()).hexdigest()[:16]
+    fresh = kb.store.value("index_digest") == digest and kb.store.value("index_embedder") == kb.settings.embedder
+    if fresh and not rebuild and p["keyword"].exists() and p["vector"].exists():
+        return {"keyword": len(clauses), "vector": len(clauses), "embedder": kb.store.value("index_model"), "skipped": True}
     actors: dict[str, set[str]] = {}
     for f in kb.store.facts(kind="actor"):
         actors.setdefault(f["clause_id"], set()).add(f.get("canonical") or f.get("name", ""))
@@ -105,7 +109,8 @@ def refresh_indexes(kb: KnowledgeBase, *, rebuild: bool = False, progress: bool 
     vi.add([c.id for c in clauses], vectors)
     vi.save(p["vector"])
     embedder.close()
-    kb.store.set_value("index_digest", ids_digest(c.id for c in clauses))
+    kb.store.set_value("index_digest", digest)
+    kb.store.set_value("index_embedder", kb.settings.embedder)
     kb.store.set_value("index_model", embedder.name)
     return {"keyword": len(items), "vector": vi.count(), "embedder": embedder.name, **stats}
 

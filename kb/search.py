@@ -47,6 +47,8 @@ class Hit:
 
 
 def detect_jurisdiction(question: str) -> str | None:
+    if "副中心" in question:
+        return "通州区"  # 北京城市副中心 is Tongzhou
     m = DISTRICT_RE.search(question)
     if m:
         return m.group(1) + "区"
@@ -131,25 +133,8 @@ class Searcher:
         allowed = self._allowed(filters)
         if allowed is not None and not allowed:
             return []
-        depth = max(50, k * 3)
-        ranks: dict[str, dict[str, int]] = {}
-        highlights: dict[str, tuple[tuple[int, int], ...]] = {}
-        if mode in ("hybrid", "keyword"):
-            for r, h in enumerate(self._keyword(query, depth, allowed), 1):
-                ranks.setdefault(h.clause_id, {})["keyword"] = r
-                highlights[h.clause_id] = tuple(h.highlights)
-        if mode in ("hybrid", "vector"):
-            vec = self.embed_query(query)
-            for r, (cid, _s) in enumerate(self.vector.search(vec, depth, allowed=allowed), 1):
-                ranks.setdefault(cid, {})["vector"] = r
-        scored = []
-        for cid, rk in ranks.items():
-            s = 0.0
-            if "vector" in rk:
-                s += 1.0 / (RRF_K + rk["vector"])
-            if "keyword" in rk:
-                s += KEYWORD_WEIGHT / (RRF_K + rk["keyword"])
-            scored.append((s, cid))
+        ranks, highlights = self.rankings(query, max(50, k * 3), allowed, mode)
+        scored = [(fuse(rk), cid) for cid, rk in ranks.items()]
         scored.sort(key=lambda x: (-x[0], x[1]))
         out = []
         for s, cid in scored[:k]:
@@ -164,11 +149,37 @@ class Searcher:
             )
         return out
 
+    def rankings(
+        self, query: str, depth: int, allowed: set[str] | None = None, mode: str = "hybrid"
+    ) -> tuple[dict[str, dict[str, int]], dict[str, tuple[tuple[int, int], ...]]]:
+        """Rank of each clause in the keyword and in the vector list (1-based)."""
+        ranks: dict[str, dict[str, int]] = {}
+        highlights: dict[str, tuple[tuple[int, int], ...]] = {}
+        if mode in ("hybrid", "keyword"):
+            for r, h in enumerate(self._keyword(query, depth, allowed), 1):
+                ranks.setdefault(h.clause_id, {})["keyword"] = r
+                highlights[h.clause_id] = tuple(h.highlights)
+        if mode in ("hybrid", "vector"):
+            vec = self.embed_query(query)
+            for r, (cid, _s) in enumerate(self.vector.search(vec, depth, allowed=allowed), 1):
+                ranks.setdefault(cid, {})["vector"] = r
+        return ranks, highlights
+
     def _keyword(self, query: str, depth: int, allowed: set[str] | None) -> list[Any]:
         hits = self.keyword.search(query, k=depth if allowed is None else depth * 4)
         if allowed is not None:
             hits = [h for h in hits if h.clause_id in allowed]
         return hits[:depth]
+
+
+def fuse(rk: dict[str, int], rrf_k: int | None = None, keyword_weight: float | None = None) -> float:
+    """Weighted reciprocal-rank fusion of one clause's ranks (see the module docstring)."""
+    k0 = RRF_K if rrf_k is None else rrf_k
+    w = KEYWORD_WEIGHT if keyword_weight is None else keyword_weight
+    s = 1.0 / (k0 + rk["vector"]) if "vector" in rk else 0.0
+    if "keyword" in rk:
+        s += w / (k0 + rk["keyword"])
+    return s
 
 
 def _text_highlights(c: Clause, spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
