@@ -149,7 +149,7 @@ def main() -> None:
     print(f"{len(questions)} questions ({located} with located gold clauses); embedder {args.embedder}")
     print(f"build: {build_s:.1f} s total (store {report['seconds']['store']} s, indexes {report['seconds'].get('indexes')} s); {report.get('indexes')}")
     # One keyword and one vector ranking per question; fusions are computed from them.
-    rankings = {q["id"]: searcher.rankings(q["query"], 50)[0] for q in questions}
+    rankings = {q["id"]: searcher.rankings(q["query"], 50) for q in questions}
 
     def ordered(score) -> dict[str, list[str]]:  # noqa: ANN001
         out = {}

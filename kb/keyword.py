@@ -238,8 +238,13 @@ class KeywordIndex:
         query: str,
         k: int = 10,
         filters: Mapping[str, str | Sequence[str]] | None = None,
+        *,
+        highlight: bool = True,
     ) -> list[KeywordHit]:
         """The ``k`` best clauses for ``query`` under BM25F, best first.
+
+        ``highlight=False`` skips the highlight offsets (they cost a jieba pass
+        per hit); :meth:`highlights` computes them later for the hits kept.
 
         A blank query raises :class:`InputError` (E040); a query with nothing
         searchable in it (only punctuation or stop words) finds nothing.
@@ -256,11 +261,22 @@ class KeywordIndex:
             analyzer = self._analyzer
             hits = [
                 KeywordHit(
-                    hit["clause_id"], float(hit.score), _highlights(analyzer, hit.get("text", ""), words)
+                    hit["clause_id"],
+                    float(hit.score),
+                    _highlights(analyzer, hit.get("text", ""), words) if highlight else (),
                 )
                 for hit in searcher.search(q, limit=k, filter=filter_query)
             ]
         return hits
+
+    def query_words(self, query: str) -> set[str]:
+        """The indexed words a query searches for (for :meth:`highlights`)."""
+        with self._ix.searcher() as searcher:
+            return self._query(searcher, query)[1]
+
+    def highlights(self, text: str, words: set[str]) -> tuple[tuple[int, int], ...]:
+        """Character ranges of ``words`` in ``text``, as :meth:`search` gives them."""
+        return tuple(_highlights(self._analyzer, text, words))
 
     def _query(self, searcher: Any, text: str) -> tuple[Query | None, set[str]]:
         """The whoosh query for a user's text, and the terms to highlight."""

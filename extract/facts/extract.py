@@ -32,10 +32,10 @@ def clause_facts(clause: Clause, *, below_exclusive: bool = False, abbreviations
     text = clause.text
     shift = clause.span.start
     out: dict[str, list[Any]] = {"actor": [], "deadline": [], "threshold": [], "level": []}
-    if clause.kind is ClauseKind.HEADING:
-        return out
-    for a in find_actors(clause, abbreviations=abbreviations):
-        out["actor"].append(a)
+    if clause.kind is ClauseKind.HEADING and len(text) < 12:
+        return out  # "4.1 信息报送": a bare title states nothing
+    if clause.kind is not ClauseKind.HEADING:  # "（1）区卫生健康委" names a body, gives it no role
+        out["actor"].extend(find_actors(clause, abbreviations=abbreviations))
     for d in find_deadlines(text):
         out["deadline"].append(_shift(d, shift, clause.id))
     # Numbers under "“十三五”期间取得的成效"-style headings describe the past, not targets.

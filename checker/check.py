@@ -1,0 +1,192 @@
+"""Check a subordinate plan against a master plan: the public entry points.
+
+``check_text`` segments the text with the foundation pipeline, picks the
+plan in it (a file may also hold its 印发 notice), works out the plan's level
+and jurisdiction (given, or read from its title and wording), runs the rules
+and aligns its clauses to the master's.  ``check_bytes`` and ``check_path``
+load pdf/docx/txt/md first.  Nothing here opens the knowledge base.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from extract.loaders import load_bytes, load_path
+from extract.model import DocType, Level, Span, Verdict
+from extract.pipeline import FileMeta, Parsed, parse_text
+
+from .align import Retriever, align
+from .context import Context
+from .plan import PlanView
+from .report import CheckReport, MasterPlan, summarize
+from .rules import run_rules
+
+DEFAULT_MAX_BYTES = 20_000_000
+DISTRICTS = ("东城", "西城", "朝阳", "海淀", "丰台", "石景山", "门头沟", "房山", "通州", "顺义", "昌平",
+             "大兴", "怀柔", "平谷", "密云", "延庆")
+# A street-level body in a title: "兴谷街道", "金海湖镇", "渔阳地区办事处", "黄松峪乡".
+STREET_TITLE_RE = re.compile(r"([\u4e00-\u9fff]{2,5}(?:街道|地区办事处|镇|乡))(?:突发|人民政府|办事处|党委|应急|总体|防汛|[^\u4e00-\u9fff]|$)")
+DISTRICT_TITLE_RE = re.compile(rf"((?:{'|'.join(DISTRICTS)})区|北京经济技术开发区|北京城市副中心)")
+# A Markdown pipe-table row and its separator: "| 1 | 水灾 | 区应急管理局 |", "|---|:--|".
+PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
+PIPE_SEP_RE = re.compile(r"^[\s|:\-]+$")
+_VERDICT_ORDER = {"conflict": 0, "review": 1, "consistent": 2}
+_MASTER_CACHE: OrderedDict[tuple[Any, ...], PlanView] = OrderedDict()
+
+
+def check_text(
+    text: str,
+    name: str,
+    master: MasterPlan,
+    *,
+    jurisdiction: str | None = None,
+    level: str | None = None,
+    retriever: Retriever | None = None,
+) -> CheckReport:
+    """Check the plan in ``text`` (the text of one file as read) against ``master``."""
+    parsed = parse_text(pipe_tables_to_tsv(text), name, FileMeta(jurisdiction=jurisdiction or "", level=level or ""))
+    return check_parsed(_choose(parsed), master, text, name=name, jurisdiction=jurisdiction, level=level,
+                        retriever=retriever)
+
+
+def check_bytes(data: bytes, name: str, master: MasterPlan, *, max_bytes: int = DEFAULT_MAX_BYTES, **kw: Any) -> CheckReport:
+    """Load an uploaded file (pdf, docx, txt, md; sniffed from its bytes), then check it."""
+    source = load_bytes(data, name, max_bytes=max_bytes)
+    report = check_text(source.text, name, master, **kw)
+    report.notes.extend(source.warnings)
+    return report
+
+
+def check_path(path: str | Path, master: MasterPlan, *, max_bytes: int = DEFAULT_MAX_BYTES, **kw: Any) -> CheckReport:
+    """Load a file from disk, then check it."""
+    source = load_path(path, max_bytes=max_bytes)
+    report = check_text(source.text, Path(path).name, master, **kw)
+    report.notes.extend(source.warnings)
+    return report
+
+
+def check_parsed(
+    parsed: Parsed,
+    master: MasterPlan,
+    input_text: str,
+    *,
+    name: str = "",
+    jurisdiction: str | None = None,
+    level: str | None = None,
+    retriever: Retriever | None = None,
+) -> CheckReport:
+    """Check an already parsed plan; its offsets must map into ``input_text``."""
+    doc = parsed.document
+    lv, juris, how = detect_level(doc.title, doc.text, level, jurisdiction)
+    notes = [how]
+    sub = PlanView(doc, tuple(parsed.clauses), lv, juris)
+    mview = master_view(master)
+    ctx = Context(sub, mview, input_text, same_kind=sub.is_master_plan and mview.is_master_plan, notes=notes)
+    if lv is Level.UNKNOWN:
+        notes.append("未能判断预案层级：仅检查与层级无关的规则；可用 --level 指定。")
+    findings = run_rules(ctx)
+    if not sub.is_plan:
+        # A programme (规划) or scheme states aims, not procedures: what would be a
+        # conflict in a plan is worth a look, not more.
+        notes.append("本文件不是应急预案（规划、方案或通知），冲突项降为需复核。")
+        findings = [dataclasses.replace(f, verdict=Verdict.REVIEW, explanation=f.explanation + "（本文件不是应急预案，请复核）")
+                    if f.verdict is Verdict.CONFLICT else f for f in findings]
+    findings.sort(key=lambda f: (_VERDICT_ORDER[str(f.verdict)], f.sub_span.start if f.sub_span else -1, f.rule_id))
+    return CheckReport(
+        document={
+            "name": name or doc.source,
+            "title": doc.title,
+            "jurisdiction": juris,
+            "level": lv.value,
+            "doc_type": doc.doc_type.value,
+            "id": doc.id,
+            "doc_number": doc.doc_number,
+            # Where the plan sits in the input (a file may also hold its notice or other documents).
+            "span": _doc_range(doc, len(input_text)),
+        },
+        input_text=input_text,
+        findings=findings,
+        summary=summarize(findings),
+        alignment=align(sub, mview, retriever),
+        master={"id": master.document.id, "title": master.document.title, "doc_number": master.document.doc_number,
+                "level": mview.level.value},
+        notes=notes,
+    )
+
+
+def _doc_range(doc: Any, n: int) -> dict[str, int]:
+    if not doc.text:
+        return {"start": 0, "end": n}
+    r = doc.source_range(Span(0, len(doc.text)))
+    return {"start": max(0, min(r.start, n)), "end": max(0, min(r.end, n))}
+
+
+def master_view(master: MasterPlan) -> PlanView:
+    """The master's view, cached: the web app checks many drafts against one master."""
+    d = master.document
+    key = (d.id, len(d.text), hash(d.text), len(master.clauses))
+    view = _MASTER_CACHE.get(key)
+    if view is None:
+        lv, juris, _ = detect_level(d.title, d.text, d.level.value if d.level is not Level.UNKNOWN else None,
+                                    d.jurisdiction or None)
+        view = PlanView(d, master.clauses, lv, juris)
+        _MASTER_CACHE[key] = view
+        while len(_MASTER_CACHE) > 4:
+            _MASTER_CACHE.popitem(last=False)
+    return view
+
+
+def detect_level(title: str, text: str, level: str | None, jurisdiction: str | None) -> tuple[Level, str, str]:
+    """(level, jurisdiction, a note on how they were found): given values win,
+    then the title, then the plan's own words (本区/本街道/本市)."""
+    if level:
+        lv = Level(level)
+        return lv, jurisdiction or "", f"层级由调用方指定：{lv.value}"
+    head = title + "\n" + text[:200]
+    m = STREET_TITLE_RE.search(title) or None
+    if m:
+        return Level.STREET, jurisdiction or m.group(1), f"由标题判断为街道（乡镇）级：{m.group(1)}"
+    m = DISTRICT_TITLE_RE.search(head)
+    if m:
+        return Level.DISTRICT, jurisdiction or m.group(1), f"由标题判断为区级：{m.group(1)}"
+    if re.search(r"^(?:中共)?北京市", title.strip()):
+        return Level.MUNICIPAL, jurisdiction or "北京市", "由标题判断为市级"
+    counts = {
+        Level.STREET: len(re.findall(r"本街道|全街道|本镇|全镇|本乡|全乡|街道办事处", text)),
+        Level.DISTRICT: len(re.findall(r"本区|全区|区委|区政府", text)),
+        Level.MUNICIPAL: len(re.findall(r"本市|全市|市委|市政府", text)),
+    }
+    best = max(counts, key=lambda k: counts[k])
+    if counts[best] >= 3:
+        return best, jurisdiction or "", f"由正文用语判断为{best.value}级"
+    return Level.UNKNOWN, jurisdiction or "", "未能判断预案层级"
+
+
+def pipe_tables_to_tsv(text: str) -> str:
+    """Markdown pipe tables as TAB-separated rows, one character for one character,
+    so every offset of the result is an offset of ``text``."""
+    if "|" not in text:
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if not PIPE_ROW_RE.match(line) or line.count("|") < 3:
+            continue
+        if PIPE_SEP_RE.match(line):
+            lines[i] = re.sub(r"\S", " ", line)
+            continue
+        a, b = line.index("|"), line.rindex("|")
+        lines[i] = line[:a] + " " + line[a + 1 : b].replace("|", "\t") + " " + line[b + 1 :]
+    return "\n".join(lines)
+
+
+def _choose(parsed: list[Parsed]) -> Parsed:
+    """The plan of a file: a 总体应急预案 first, then any 预案, then the longest document."""
+    def score(p: Parsed) -> tuple[int, int, int]:
+        d = p.document
+        return ("总体应急预案" in d.title, d.doc_type is DocType.PLAN, len(p.clauses))
+
+    return max(parsed, key=score)
