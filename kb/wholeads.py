@@ -139,23 +139,26 @@ class WhoLeadsResolver:
             Candidate(t.row, self._leads(t, district)[0], round(s, 4), t.category) for t, s in ranked[:k]
         )
         leads, row = self._leads(best, district)
+        in_district = district is not None and row is not None and row.doc_id == district.id
         citations = []
         if row is not None:
             citations.append(self._cite(row, "table_row"))
         master_row = self.master_rows.get(_norm(best.row))
-        if district is not None and master_row is not None:
+        if in_district and master_row is not None:
             citations.append(self._cite(master_row, "table_row"))
         plan = self._plan(best, district)
         if plan is not None:
             citations.append(self._cite(plan, "special_plan"))
         note = ""
-        if district is not None and row is None:
+        if district is not None and not in_district:
             note = f"{district.title}的处置分工表没有“{best.row}”一行；以下为市级处置主责部门。"
+            if plan is not None:
+                note += f"该区另有《{plan.cells[1]}》，牵头编制部门为{plan.cells[2]}。"
         elif jurisdiction != self.master.jurisdiction and district is None:
             note = f"知识库中没有{jurisdiction}的总体应急预案；以下为市级处置主责部门。"
         return WhoLeads(
             question=question,
-            jurisdiction=jurisdiction if (district is not None and row is not None) else self.master.jurisdiction,
+            jurisdiction=jurisdiction if in_district else self.master.jurisdiction,
             incident_type=best.row,
             leads=leads,
             candidates=candidates,
