@@ -37,14 +37,24 @@ def indexable(clauses: Iterable[Clause]) -> list[Clause]:
     return [c for c in clauses if c.kind is not ClauseKind.OTHER and len(c.text.strip()) >= 2]
 
 
+# The embedder reads at most this many characters of a clause (~220 tokens):
+# the opening of a clause says what it is about, and encoding cost grows with
+# the square of the length (the keyword index keeps the whole text).
+PASSAGE_CHARS = 320
+
+
 def passage_text(clause: Clause) -> str:
     """What the embedder reads: the clause with its section, table rows as
     "header: cell" pairs so a row of "燃气事故 / 市城市管理委" says what it is."""
     if clause.kind is ClauseKind.TABLE_ROW and clause.cells:
         pairs = [f"{h}：{c}" for h, c in zip(clause.header, clause.cells) if c and h not in ("序号",)]
         body = "；".join(pairs) if pairs else " ".join(clause.cells)
-        return f"{clause.section} {clause.group} {body}".strip()
-    return f"{clause.section}：{clause.text}" if clause.section and clause.kind is not ClauseKind.HEADING else clause.text
+        text = f"{clause.section} {clause.group} {body}".strip()
+    elif clause.section and clause.kind is not ClauseKind.HEADING:
+        text = f"{clause.section}：{clause.text}"
+    else:
+        text = clause.text
+    return text[:PASSAGE_CHARS]
 
 
 def keyword_text(clause: Clause) -> str:

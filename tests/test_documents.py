@@ -62,7 +62,7 @@ def test_fyp14_notice_boilerplate_is_metadata(corpus_parsed):
     assert d.meta("联系人").startswith("联系人：岳晓宇")
     assert d.meta("抄送").startswith("各区人民政府")
     texts = [c.text for c in notice.clauses]
-    assert not any("特此通知" in t or "联系电话" in t or "抄送" in t or "印发" == t[-2:] for t in texts)
+    assert not any("特此通知" in t or "联系电话" in t or "抄送" in t or t[-2:] == "印发" for t in texts)
 
 
 def test_fyp13_notice_and_plan(corpus_parsed):

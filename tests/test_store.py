@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, MASTER_FILE, PINGGU_FILE
 
+from conftest import CORPUS, MASTER_FILE, PINGGU_FILE
 from extract.errors import InputError, NotFoundError, PlankbError
 from extract.model import ClauseKind
 from kb.base import KnowledgeBase
