@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +59,15 @@ def built_kb(kb_settings):
     kb = KnowledgeBase(kb_settings)
     yield kb
     kb.close()
+
+
+@functools.cache
+def corpus_compact() -> str:
+    """All corpus files without whitespace, Word bookmarks or page numbers:
+    golden tests check that their inputs are real corpus text against it."""
+    parts = []
+    for p in sorted(CORPUS.glob("*.txt")):
+        t = re.sub(r"\[bookmark: [^\]]*\]", "", p.read_text(encoding="utf-8"))
+        t = re.sub(r"(?m)^\s*[—-]\s*\S+\s*[—-]\s*$", "", t)
+        parts.append(re.sub(r"\s+", "", t))
+    return "\n".join(parts)

@@ -6,8 +6,8 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, PINGGU_FILE
 
+from conftest import CORPUS, PINGGU_FILE
 from plankb.cli import main
 
 

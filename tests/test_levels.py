@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import pytest
 
+from conftest import corpus_compact
 from extract.facts.levels import find_grade_conditions, find_levels, grade_for
 from extract.model import LevelMention, LevelScheme, Span
 
@@ -184,20 +184,9 @@ NEGATIVE = [
 ]
 
 
-@cache
-def _corpus_compact() -> str:
-    """All corpus files without whitespace, Word bookmarks or page numbers."""
-    parts = []
-    for p in sorted(CORPUS.glob("*.txt")):
-        t = re.sub(r"\[bookmark: [^\]]*\]", "", p.read_text(encoding="utf-8"))
-        t = re.sub(r"(?m)^\s*[—-]\s*\S+\s*[—-]\s*$", "", t)
-        parts.append(re.sub(r"\s+", "", t))
-    return "\n".join(parts)
-
-
 @pytest.mark.parametrize("text", [p.values[0] for p in CASES + NEGATIVE])
 def test_inputs_are_corpus_text(text: str) -> None:
-    assert re.sub(r"\s+|^#+", "", text) in _corpus_compact()
+    assert re.sub(r"\s+|^#+", "", text) in corpus_compact()
 
 
 @pytest.mark.parametrize("text, expected", CASES)

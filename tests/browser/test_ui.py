@@ -1,0 +1,237 @@
+"""The UI in a real browser (Debian chromium via Playwright): the four acceptance
+scenarios, keyboard and no-JavaScript use, and screenshots of every page at
+desktop and phone width (artifacts/screenshots/, looked at by a person).
+
+The server is waitress on 127.0.0.1 and a free port; the browser is never
+downloaded: Playwright drives /usr/bin/chromium (``apt-get install chromium``).
+Without it, or without the playwright package, these tests are skipped with
+the reason.  (The fixtures live here, not in a conftest.py, because a second
+module named ``conftest`` would shadow tests/conftest.py for the modules that
+import its constants.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+@pytest.fixture(scope="session")
+def live_server(kb_settings, built_kb) -> Iterator[str]:
+    import waitress
+
+    from kb.search import Searcher
+    from web import create_app
+
+    settings = dataclasses.replace(kb_settings, max_upload_bytes=2_000_000)
+    app = create_app(settings, searcher=Searcher(built_kb))
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.task_dispatcher.shutdown(timeout=10)  # workers first: they write to the pipe close() shuts
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium) to run the browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install playwright)")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser):  # noqa: ANN201
+    context = browser.new_context(viewport={"width": WIDTHS["desktop"], "height": 900}, locale="zh-CN", accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(20_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+    SHOTS.mkdir(parents=True)
+    return SHOTS
+
+
+@pytest.fixture()
+def snap(shots: Path):  # noqa: ANN201
+    """snap(page, name, full=False): screenshots at desktop and phone width, then back to desktop."""
+
+    def take(page, name: str, *, full: bool = False) -> None:  # noqa: ANN001
+        for label, width in WIDTHS.items():
+            page.set_viewport_size({"width": width, "height": 900 if label == "desktop" else 844})
+            # A resize keeps the scroll offset, not the element the URL points at: go back to it.
+            page.evaluate("() => { const t = location.hash && document.getElementById(location.hash.slice(1)); if (t) t.scrollIntoView(); }")
+            page.wait_for_timeout(100)
+            page.screenshot(path=str(shots / f"{name}-{label}.png"), full_page=full)
+            if label == "phone":
+                # Nothing may overflow the phone screen sideways (wide tables scroll in their own box).
+                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                assert overflow <= 1, f"{name}: the page is {overflow}px wider than the phone screen"
+        page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+
+    return take
+
+
+
+pytestmark = pytest.mark.browser
+
+# A district draft we wrote, with one timeline conflict: the master plan (4.1.4, corpus l.605) wants
+# detailed information "最迟不得晚于事件发生后 2 小时报送"; the draft allows 4 hours.
+DRAFT = """北京市怀柔区突发事件总体应急预案（征求意见稿）
+
+4 应急处置与救援
+4.1 信息报送
+4.1.1 对于能够判定为较大及以上突发事件等级的，事发地街道（乡镇）和区相关部门要立即报告区委值班室和区应急办，详细信息最迟不得晚于事件发生后4小时报送。
+4.1.2 对于暂时无法判明等级的突发事件，应迅速核实，最迟不晚于接报后20分钟向区委值班室和区应急办报告。
+"""
+
+
+def test_search_and_open_a_clause(page, live_server, snap):
+    page.goto(f"{live_server}/search")
+    page.get_by_label("关键词或问题").fill("燃气事故")
+    page.get_by_label("辖区").select_option("北京市")
+    page.get_by_role("button", name="检索").click()
+    page.wait_for_url(re.compile(r"/search\?"))
+    first = page.locator("ol.hits li.hit").first
+    assert first.locator("mark.hl").first.inner_text() == "燃气事故"
+    snap(page, "search")
+    first.locator("a.hit-title").click()
+    page.wait_for_url(re.compile(r"/documents/[^/#]+#c\d+$"))
+    target = page.locator(":target")
+    assert target.count() == 1 and "燃气事故" in target.inner_text()
+    assert target.is_visible()
+    snap(page, "document-at-clause")
+    page.goto(f"{live_server}/clauses/gaz2021-2:4.1.5")
+    assert "原文第 609–609 行" in page.content()
+    snap(page, "clause")
+    page.get_by_role("link", name=re.compile("原文第 609")).click()
+    page.wait_for_url(re.compile(r"/source\?from=609&to=609#L609$"))
+    assert page.locator("#L609").get_attribute("class").endswith("hl-line")
+    snap(page, "source")
+
+
+def test_ask_who_leads_gas_accident(page, live_server, snap):
+    page.goto(live_server)
+    box = page.get_by_label("输入问题或关键词")
+    box.fill("燃气事故谁负责")
+    box.press("Enter")
+    card = page.locator("section.kind-who_leads")
+    card.wait_for()
+    assert card.locator(".card-answer").inner_text() == "市城市管理委"
+    assert "2.3.6 突发事件处置分工" in card.inner_text()
+    snap(page, "home-who-leads", full=True)
+    page.goto(f"{live_server}/?q=无法判明等级的突发事件多久内报告")
+    assert page.locator("section.kind-answer .card-answer").inner_text() == "30分钟"
+    snap(page, "home-ask")
+
+
+def test_upload_a_draft_and_see_a_conflict_highlighted(page, live_server, snap):
+    checker = pytest.importorskip("checker")
+    if not hasattr(checker, "check_bytes"):
+        pytest.skip("the checker package is not built yet (no checker.check_bytes)")
+    page.goto(f"{live_server}/check")
+    snap(page, "check-form")
+    page.get_by_label("选择文件").set_input_files({"name": "draft.txt", "mimeType": "text/plain", "buffer": DRAFT.encode("utf-8")})
+    page.get_by_role("button", name="开始检查").click()
+    page.wait_for_url(re.compile(r"/check/r/[\w-]+$"), timeout=60_000)
+    mark = page.locator(".draft-text mark.v-conflict", has_text="4小时")
+    mark.wait_for()
+    assert mark.count() == 1
+    assert mark.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    # the chart sets the draft's 4 hours beside the master's 2 hours
+    chart = page.locator("svg.chart")
+    assert chart.count() == 1 and "4小时" in chart.text_content() and "2小时" in chart.text_content()
+    # the finding beside the text cites the master clause 4.1.4
+    finding = page.locator("li.finding.v-conflict", has_text="4小时")
+    assert "最迟不得晚于事件发生后2小时报送" in finding.inner_text()
+    snap(page, "check-report", full=True)
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="Markdown").click()
+    assert "4小时" in Path(dl.value.path()).read_text(encoding="utf-8")
+
+
+def test_build_and_download_a_gift_quiz(page, live_server, snap):
+    quiz = pytest.importorskip("quiz")
+    if not hasattr(quiz, "generate"):
+        pytest.skip("the quiz package is not built yet (no quiz.generate)")
+    page.goto(f"{live_server}/quiz")
+    snap(page, "quiz-form")
+    page.get_by_label("信息报送").check()
+    page.get_by_label("单项选择题").check()
+    page.get_by_label("判断题").check()
+    page.get_by_label(re.compile("题数")).fill("5")
+    page.get_by_role("button", name="生成预览").click()
+    page.wait_for_url(re.compile(r"/quiz\?"))
+    assert page.locator("li.question").count() == 5
+    snap(page, "quiz-preview")
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="Moodle GIFT").click()
+    text = Path(dl.value.path()).read_text(encoding="utf-8")
+    assert dl.value.suggested_filename.startswith("plankb-quiz.")
+    assert len(re.findall(r"^::q\w+ [^:]+::", text, re.M)) == 5  # five GIFT questions with titles
+
+
+def test_other_pages_screenshots(page, live_server, snap):
+    for name, path in [
+        ("home", "/"), ("documents", "/documents"), ("document", "/documents/gaz2021-2"),
+        ("document-pinggu", "/documents/pg-3"), ("incidents", "/incidents"), ("matrix", "/matrix"),
+        ("matrix-pinggu", "/matrix?jurisdiction=平谷区"), ("not-found", "/documents/nope"),
+    ]:
+        page.goto(live_server + path)
+        assert page.locator("h1").count() == 1, name
+        snap(page, name)
+
+
+def test_keyboard_skip_link_and_focus(page, live_server):
+    page.goto(f"{live_server}/documents")  # the home page autofocuses its search box instead
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    # the search box is labelled and reachable; focus is visible (outline drawn)
+    page.goto(live_server)
+    page.get_by_label("输入问题或关键词").focus()
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_works_without_javascript(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/?q=地铁停运谁牵头")
+        assert page.locator("section.kind-who_leads .card-answer").inner_text() == "市交通委"
+        page.locator("ol.hits a.hit-title").first.click()
+        page.wait_for_url(re.compile(r"/documents/"))
+        page.goto(f"{live_server}/check")
+        page.get_by_label("或粘贴文本").fill("")
+        page.get_by_role("button", name="开始检查").click()
+        # without JS the form posts normally, with its CSRF token: the answer is the form with a message
+        assert "no draft given" in page.content()
+    finally:
+        context.close()
