@@ -36,10 +36,24 @@ ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("lead", re.compile(r"牵头|主责|组建|lead|in charge")),
 ]
 # "主任由市长担任": who holds a post or where a body sits.
-HOLDER_RE = re.compile(r"由([^，。；,;由]{2,40}?)(?:担任|兼任|负责|批准|审批|审定|决定|启动|牵头|组建|发布)")
+HOLDER_RE = re.compile(
+    r"由([^，。；,;由]{1,38}?(?:委|局|办|府|部|中心|领导|主任|长|组|队|会|室|厅))(?:担任|兼任|负责|批准|审批|审定|决定|启动|牵头|组建|发布)"
+)
+JOINED_RE = re.compile(r"^\s*(?:、|和|及|与|或)\s*$")
 SEAT_RE = re.compile(r"设在([^，。；,;]{2,20})")
 COLOURS = ("红色", "橙色", "黄色", "蓝色")
-MUNICIPAL_BONUS = 1.25
+MUNICIPAL_BONUS = 1.6
+# English question words and their Chinese plan wording, added to the query so
+# that keyword search can match ("Who approves a red warning?" → 红色预警 批准).
+GLOSSARY = {
+    "red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色", "warning": "预警", "alert": "预警",
+    "approve": "批准", "approves": "批准", "approval": "批准", "report": "报告", "reported": "报告",
+    "detailed information": "详细信息", "information": "信息", "release": "发布", "publish": "发布",
+    "response": "响应", "level": "级", "start": "启动", "starts": "启动", "drill": "演练", "drills": "演练",
+    "funding": "资金", "fund": "资金", "major": "重大", "serious": "较大", "colour": "颜色", "color": "颜色",
+    "minutes": "分钟", "hours": "小时", "hour": "小时", "press conference": "新闻发布会", "plan": "预案",
+    "incident": "突发事件", "emergency": "应急", "charging": "充电", "e-bike": "电动自行车", "livelihood": "为民办实事",
+}
 # Label lines that carry an item's facts: "完成时限：2022 年 11 月底前", "主责单位：区公路分局".
 LABEL_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
 # The definition of warning colours: "分为一级、二级、三级和四级,分别用红色、橙色、黄色和蓝色标示".
@@ -95,14 +109,15 @@ class Asker:
             raise InputError(Errors.E040)
         intent = intent_of(question)
         district = detect_jurisdiction(question)
+        query = _with_glossary(question)
         if district:
-            hits = self.s.search(question, k=k, filters={"jurisdiction": district}) or self.s.search(question, k=k)
+            hits = self.s.search(query, k=k, filters={"jurisdiction": district}) or self.s.search(query, k=k)
         else:
             # Without a district in the question, a municipal clause wins a near tie:
             # district plans repeat the master plan's wording with local bodies.
             home = self.s.docs[self.s.kb.master_doc_id()].jurisdiction
-            hits = sorted(self.s.search(question, k=k), key=lambda h: -h.score * (MUNICIPAL_BONUS if h.jurisdiction == home else 1.0))
-        words = _tokens(question)
+            hits = sorted(self.s.search(query, k=k), key=lambda h: -h.score * (MUNICIPAL_BONUS if h.jurisdiction == home else 1.0))
+        words = _tokens(query)
         for rank, hit in enumerate(hits):
             found = self._from_clause(hit, intent, question, words)
             if found is not None:
@@ -139,8 +154,11 @@ class Asker:
         facts, text = self._context(hit)
         start = hit.span.start
 
+        # The question's rarer words locate the answer ("红色" among many "预警").
+        rare = [w for w in words if 0 < text.count(w) <= 2] or words
+
         def near(f: dict[str, Any]) -> float:
-            return _closeness(text, f["span"]["start"] - start, words)
+            return _closeness(text, f["span"]["start"] - start, rare)
 
         if intent in ("duration", "recurrence", "date"):
             want = {"duration": ("duration", "immediate"), "recurrence": ("recurrence",), "date": ("date", "year")}[intent]
@@ -185,13 +203,30 @@ class Asker:
             pool = in_sentence or actors
             if pool:
                 f = min(pool, key=near)
-                group = [g for g in pool if g["role"] == f["role"] and abs(g["span"]["start"] - f["span"]["start"]) < 30]
-                names = "、".join(dict.fromkeys(g["name"] for g in sorted(group, key=lambda g: g["span"]["start"])))
+                names = "、".join(dict.fromkeys(g["name"] for g in _listed_with(f, pool, text, start)))
                 return names, "", f
             m = HOLDER_RE.search(sentence)
             if m:
                 return m.group(1), "", None
         return None
+
+
+def _with_glossary(question: str) -> str:
+    low = question.lower()
+    extra = [zh for en, zh in GLOSSARY.items() if re.search(rf"\b{re.escape(en)}\b", low)]
+    return f"{question} {' '.join(extra)}" if extra else question
+
+
+def _listed_with(f: dict[str, Any], pool: list[dict[str, Any]], text: str, base: int) -> list[dict[str, Any]]:
+    """``f`` and the names listed with it ("市委、市政府"), in text order."""
+    same = sorted((g for g in pool if g["role"] == f["role"]), key=lambda g: g["span"]["start"])
+    i = next(n for n, g in enumerate(same) if g is f)
+    lo = hi = i
+    while lo > 0 and JOINED_RE.match(text[same[lo - 1]["span"]["end"] - base : same[lo]["span"]["start"] - base]):
+        lo -= 1
+    while hi + 1 < len(same) and JOINED_RE.match(text[same[hi]["span"]["end"] - base : same[hi + 1]["span"]["start"] - base]):
+        hi += 1
+    return same[lo : hi + 1]
 
 
 def _best_sentence(text: str, words: list[str]) -> str:

@@ -193,7 +193,7 @@ def extract_cmd(settings: Any, as_json: bool, source: Path, facts: bool) -> None
 
 def _register_optional() -> None:
     """Commands of the later layers live in their own module."""
-    from plankb import cmd_check, cmd_quiz, commands  # noqa: F401
+    from plankb import cmd_check, cmd_quiz, cmd_serve, commands  # noqa: F401
 
 
 _register_optional()

@@ -1,0 +1,126 @@
+"""Request parameters: read from query string, form or JSON body, and bounded.
+
+Every value that decides how much work a request does (query length, k,
+quiz size) is checked here, once, for the pages and the API alike.  Values
+that name stored things (document ids, categories) are checked against the
+knowledge base; nothing a request sends is ever used as a path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Request
+
+from extract.errors import InputError
+from extract.model import ClauseKind, Level
+
+MAX_QUERY_CHARS = 500
+# A year filter: four digits, "2021".
+YEAR_RE = re.compile(r"^(19|20)\d{2}$")
+LEVELS = tuple(lv.value for lv in Level if lv is not Level.UNKNOWN)
+KINDS = tuple(k.value for k in ClauseKind if k is not ClauseKind.OTHER)
+MODES = ("hybrid", "keyword", "vector")
+
+
+def body_json(req: Request) -> dict[str, Any]:
+    """The JSON object of a request body; InputError when it is not one."""
+    raw = req.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InputError(f"the request body is not valid JSON ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise InputError("the request body must be a JSON object.")
+    return data
+
+
+def inputs(req: Request) -> dict[str, Any]:
+    """Query string, then form fields, then a JSON body (later wins)."""
+    out: dict[str, Any] = {}
+    for key in req.args:
+        vals = req.args.getlist(key)
+        out[key] = vals if len(vals) > 1 else vals[0]
+    if req.method == "POST":
+        if req.is_json or (req.mimetype in ("", "text/plain") and req.get_data(cache=True)[:1] in (b"{", b"[")):
+            out.update(body_json(req))
+        else:
+            for key in req.form:
+                vals = req.form.getlist(key)
+                out[key] = vals if len(vals) > 1 else vals[0]
+    return out
+
+
+def text_param(data: dict[str, Any], *names: str, required: bool = True, limit: int = MAX_QUERY_CHARS) -> str:
+    val: Any = ""
+    for n in names:
+        if data.get(n) not in (None, ""):
+            val = data[n]
+            break
+    if isinstance(val, list):
+        val = val[0] if val else ""
+    if not isinstance(val, (str, int, float)):
+        raise InputError(f"'{names[0]}' must be a string.")
+    val = str(val).strip()
+    if required and not val:
+        raise InputError("the query is empty; type a question or keywords.")
+    if len(val) > limit:
+        raise InputError(f"'{names[0]}' is {len(val)} characters long; the limit is {limit}.")
+    return val
+
+
+def int_param(data: dict[str, Any], name: str, default: int, lo: int, hi: int) -> int:
+    val = data.get(name)
+    if val in (None, ""):
+        return default
+    if isinstance(val, list):
+        val = val[0]
+    try:
+        n = int(str(val).strip())
+    except ValueError as exc:
+        raise InputError(f"'{name}' must be a whole number, not '{str(val)[:40]}'.") from exc
+    if not lo <= n <= hi:
+        raise InputError(f"'{name}' must be between {lo} and {hi}, not {n}.")
+    return n
+
+
+def list_param(data: dict[str, Any], name: str) -> list[str]:
+    """A list from repeated fields, a JSON list or a comma-separated string."""
+    val = data.get(name)
+    if val in (None, ""):
+        return []
+    items = val if isinstance(val, list) else str(val).split(",")
+    return [str(x).strip() for x in items if str(x).strip()]
+
+
+def choice(value: str, allowed: list[str] | tuple[str, ...], name: str) -> str:
+    if value and value not in allowed:
+        shown = "、".join(list(allowed)[:12])
+        raise InputError(f"unknown {name} '{value[:60]}'; choose one of: {shown}.")
+    return value
+
+
+def search_filters(data: dict[str, Any], services: Any) -> dict[str, str]:
+    """The search filters of a request, each checked against what exists."""
+    from extract.taxonomy import load_taxonomy
+
+    f = {
+        "document": text_param(data, "document", "doc", required=False, limit=80),
+        "jurisdiction": text_param(data, "jurisdiction", required=False, limit=40),
+        "level": text_param(data, "level", required=False, limit=20),
+        "kind": text_param(data, "kind", required=False, limit=20),
+        "category": text_param(data, "category", required=False, limit=20),
+        "year": text_param(data, "year", required=False, limit=4),
+    }
+    choice(f["document"], list(services.doc_index), "document")
+    choice(f["jurisdiction"], services.jurisdictions, "jurisdiction")
+    choice(f["level"], LEVELS, "level")
+    choice(f["kind"], KINDS, "clause kind")
+    choice(f["category"], [c.name for c in load_taxonomy().categories], "incident category")
+    if f["year"] and not YEAR_RE.match(f["year"]):
+        raise InputError(f"'year' must be a four-digit year, not '{f['year']}'.")
+    return {k: v for k, v in f.items() if v}
