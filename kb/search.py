@@ -83,6 +83,7 @@ class Searcher:
         self.docs: dict[str, Document] = {d.id: d for d in kb.documents()}
         self.clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
         self._lock = threading.Lock()
+        self._recent: dict[str, Any] = {}
         self._category: dict[str, str] = {}
         self._actors: dict[str, set[str]] = {}
         for f in kb.store.facts(kind="actor"):
@@ -93,8 +94,16 @@ class Searcher:
 
     # -- helpers -------------------------------------------------------------
     def embed_query(self, text: str) -> Any:
+        """The query's vector; the last few hundred are kept (the home page asks
+        the same question of search, who-leads and ask)."""
         with self._lock:  # one model, many threads: torch is not re-entrant here
-            return self.embedder.encode_queries([text])[0]
+            vec = self._recent.get(text)
+            if vec is None:
+                vec = self.embedder.encode_queries([text])[0]
+                self._recent[text] = vec
+                if len(self._recent) > 512:
+                    self._recent.pop(next(iter(self._recent)))
+            return vec
 
     def _allowed(self, filters: dict[str, Any]) -> set[str] | None:
         if not filters:
