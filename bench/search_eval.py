@@ -180,8 +180,12 @@ def main() -> None:
     am = ask_metrics(questions, asker)
     print(f"  ask: n {am['n']}, exact answers {am['exact']}")
     qs = [q["query"] for q in questions]
-    print(f"  latency search (warm, k=10): {latency(lambda q: searcher.search(q, k=10), qs)}  (goal p95 <= 50 ms)")
-    print(f"  latency who-leads (warm):    {latency(lambda q: resolver.answer(q), qs)}")
+    # Warm = model and indexes loaded; each query is new to the query-vector cache.
+    def cold(fn):  # noqa: ANN001, ANN202
+        return lambda q: (searcher.clear_cache(), fn(q))
+
+    print(f"  latency search (warm, k=10): {latency(cold(lambda q: searcher.search(q, k=10)), qs)}  (goal p95 <= 50 ms)")
+    print(f"  latency who-leads (warm):    {latency(cold(lambda q: resolver.answer(q)), qs)}  (goal p95 <= 50 ms)")
     if args.misses:
         for line in wm["_misses"] + am["_misses"]:
             print("   ", line)

@@ -89,6 +89,11 @@ class Searcher:
         for f in kb.store.facts(kind="actor"):
             self._actors.setdefault(f["clause_id"], set()).update({f.get("canonical", ""), f.get("name", "")})
 
+    def clear_cache(self) -> None:
+        """Forget recent query vectors (benchmarks time cold queries)."""
+        with self._lock:
+            self._recent.clear()
+
     def close(self) -> None:
         self.keyword.close()
 
