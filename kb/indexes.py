@@ -76,14 +76,21 @@ def _domain_words() -> list[str]:
     return sorted(w for w in words if len(w) >= 2)
 
 
-def _incidents(clause: Clause) -> list[str]:
+def incident_tags(kb: KnowledgeBase) -> dict[str, set[str]]:
+    """Incident types (master-table rows) each clause speaks of, from the stored facts."""
     from extract.taxonomy import load_taxonomy
 
-    if clause.kind is not ClauseKind.TABLE_ROW or len(clause.cells) < 2:
-        return []
     tax = load_taxonomy()
-    t = tax.by_row(clause.cells[1]) or tax.district_row_to_master(clause.cells[1])
-    return [t.row] if t else []
+    out: dict[str, set[str]] = {}
+    for f in kb.store.facts(kind="incident"):
+        out.setdefault(f["clause_id"], set()).add(f["incident_type"])
+    # A row of a district table names the type in its own words ("公共汽车运营突发事件").
+    for c in kb.clauses():
+        if c.kind is ClauseKind.TABLE_ROW and len(c.cells) >= 2:
+            t = tax.by_row(c.cells[1]) or tax.district_row_to_master(c.cells[1])
+            if t is not None:
+                out.setdefault(c.id, set()).add(t.row)
+    return out
 
 
 def refresh_indexes(kb: KnowledgeBase, *, rebuild: bool = False, progress: bool = False) -> dict[str, Any]:
@@ -103,10 +110,11 @@ def refresh_indexes(kb: KnowledgeBase, *, rebuild: bool = False, progress: bool 
     actors: dict[str, set[str]] = {}
     for f in kb.store.facts(kind="actor"):
         actors.setdefault(f["clause_id"], set()).add(f.get("canonical") or f.get("name", ""))
+    incidents = incident_tags(kb)
     add_user_words(_domain_words())
     items = []
     for c in clauses:
-        item = clause_item(c, docs[c.doc_id], incident=_incidents(c), actors=sorted(actors.get(c.id, ())), years=YEAR_RE.findall(c.text))
+        item = clause_item(c, docs[c.doc_id], incident=sorted(incidents.get(c.id, ())), actors=sorted(actors.get(c.id, ())), years=YEAR_RE.findall(c.text))
         item["text"] = keyword_text(c)
         items.append(item)
     KeywordIndex.build(p["keyword"], items).close()

@@ -23,7 +23,7 @@ from extract.errors import Errors, InputError
 from extract.model import Clause, Document, Span
 
 from .base import KnowledgeBase
-from .indexes import check_consistency, keyword_text, paths
+from .indexes import check_consistency, incident_tags, keyword_text, paths
 
 RRF_K = 5
 KEYWORD_WEIGHT = 1.0
@@ -84,7 +84,7 @@ class Searcher:
         self.clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
         self._lock = threading.Lock()
         self._recent: dict[str, Any] = {}
-        self._category: dict[str, str] = {}
+        self._incidents = incident_tags(kb)
         self._actors: dict[str, set[str]] = {}
         for f in kb.store.facts(kind="actor"):
             self._actors.setdefault(f["clause_id"], set()).update({f.get("canonical", ""), f.get("name", "")})
@@ -128,7 +128,7 @@ class Searcher:
                 continue
             if filters.get("actor") and not any(a in self._actors.get(cid, set()) or a in c.text for a in _list(filters["actor"])):
                 continue
-            if filters.get("incident") and not any(i in c.text for i in _list(filters["incident"])):
+            if filters.get("incident") and not set(_list(filters["incident"])) & self._incidents.get(cid, set()):
                 continue
             if filters.get("category") and not any(cat.rstrip("类") in (c.group + c.section + c.text) for cat in _list(filters["category"])):
                 continue

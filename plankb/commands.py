@@ -11,7 +11,7 @@ from .cli import common, emit, main, open_kb
 
 @main.command()
 @click.argument("doc_id", required=False)
-@click.option("--kind", type=click.Choice(["actor", "deadline", "threshold", "level"]), help="Only facts of this kind.")
+@click.option("--kind", type=click.Choice(["actor", "deadline", "threshold", "level", "incident"]), help="Only facts of this kind.")
 @common
 def facts(settings: Any, as_json: bool, doc_id: str | None, kind: str | None) -> None:
     """List extracted facts, optionally of one document and one kind.

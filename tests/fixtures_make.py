@@ -98,7 +98,7 @@ def cjk_font() -> tuple[str, int] | None:
         file, _, index = line.partition("\t")
         if file:
             fonts.append((file, int(index or 0)))
-    fonts.sort(key=lambda f: (not f[0].lower().endswith((".ttf", ".otf")), f))
+    fonts.sort(key=lambda f: (not f[0].lower().endswith((".ttf", ".otf")), "opentype" in f[0], f))
     for font in fonts:
         if _font_works(*font):
             return font
@@ -114,10 +114,15 @@ def _font_works(file: str, index: int) -> bool:
         pdf.add_font("cjk", "", file, collection_font_number=index)
         pdf.set_font("cjk", size=11)
         pdf.cell(text="突发事件应急预案")
-        pdf.output()
+        data = bytes(pdf.output())
+        # Some CFF collections (Noto CJK) embed without a usable text layer:
+        # only a font whose text reads back is a candidate.
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as doc:
+            return "突发事件应急预案" in (doc.pages[0].extract_text() or "").replace(" ", "")
     except Exception:  # any font fpdf2 cannot embed is simply not a candidate
         return False
-    return True
 
 
 def make_pdf(

@@ -58,8 +58,8 @@ def segments(text: str, marks: Iterable[Mark]) -> list[Segment]:
     return out
 
 
-FACT_CLASS = {"actor": "f-actor", "deadline": "f-deadline", "threshold": "f-threshold", "level": "f-level"}
-FACT_LABEL = {"actor": "主体", "deadline": "时限", "threshold": "数值", "level": "等级"}
+FACT_CLASS = {"actor": "f-actor", "deadline": "f-deadline", "threshold": "f-threshold", "level": "f-level", "incident": "f-incident"}
+FACT_LABEL = {"actor": "主体", "deadline": "时限", "threshold": "数值", "level": "等级", "incident": "事件类型"}
 
 
 ROLE_LABEL = {"lead": "牵头", "support": "配合", "responsible": "负责", "approver": "批准", "recipient": "接收报告"}
@@ -77,6 +77,8 @@ def fact_title(f: dict) -> str:
         return f"{label}：{f.get('text', '')} = {f.get('value', '')}"
     if kind == "level":
         return f"{label}：{f.get('text', '')}" + (f"（{f['colour']}）" if f.get("colour") else "")
+    if kind == "incident":
+        return f"{label}：{f.get('incident_type', '')}"
     return f"{label}：{f.get('text', '')}"
 
 

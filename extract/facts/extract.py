@@ -61,6 +61,8 @@ def extract_facts(doc: Document, clauses: Iterable[Clause]) -> list[StoredFact]:
     abbreviations = gaz.local_abbreviations(doc.text)
     # A document may define 以下 as exclusive ("以上"含本数，"以下"不含本数).
     below_exclusive = "以下”不含本数" in doc.text or "以下\"不含本数" in doc.text or "以下不含本数" in doc.text
+    from ..nlp import entities
+
     out: list[StoredFact] = []
     for clause in clauses:
         for kind, facts in clause_facts(clause, below_exclusive=below_exclusive, abbreviations=abbreviations).items():
@@ -69,4 +71,9 @@ def extract_facts(doc: Document, clauses: Iterable[Clause]) -> list[StoredFact]:
                 data.pop("span", None)
                 data.pop("clause_id", None)
                 out.append(StoredFact(clause.id, kind, f.span, data))
+        # Incident types the clause speaks of (spaCy EntityRuler over the taxonomy):
+        # they drive the incident filter of search and the responsibility matrix.
+        for e in entities(clause.text, ("INCIDENT",)):
+            span = e.span.shift(clause.span.start)
+            out.append(StoredFact(clause.id, "incident", span, {"text": e.text, "incident_type": e.key}))
     return out
