@@ -155,6 +155,10 @@ def check_consistency(kb: KnowledgeBase) -> None:
     p = paths(kb)
     if not p["keyword"].exists() or not p["vector"].exists():
         raise NotBuiltError(Errors.E023.format(path=kb.settings.data_dir, detail="an index is missing"))
+    built_with = kb.store.value("index_embedder")
+    if built_with and built_with != kb.settings.embedder:
+        detail = f"the vectors were made with embedder '{built_with}', this process uses '{kb.settings.embedder}'"
+        raise NotBuiltError(Errors.E023.format(path=kb.settings.data_dir, detail=detail))
     want = {c.id for c in indexable(kb.clauses())}
     with KeywordIndex.open(p["keyword"]) as ki:
         kw = ki.ids()

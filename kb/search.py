@@ -150,7 +150,7 @@ class Searcher:
         if allowed is not None and not allowed:
             return []
         ranks = self.rankings(query, max(50, k * 3), allowed, mode)
-        scored = [(fuse(rk), cid) for cid, rk in ranks.items()]
+        scored = [(fuse(rk) + self._exact_bonus(query, cid), cid) for cid, rk in ranks.items()]
         words = self.keyword.query_words(query) if mode != "vector" else set()
         scored.sort(key=lambda x: (-x[0], x[1]))
         out = []
@@ -165,6 +165,14 @@ class Searcher:
                 )
             )
         return out
+
+    def _exact_bonus(self, query: str, cid: str) -> float:
+        """Who types a term exactly ("燃气事故") wants the clause that has it:
+        count it as a first place in a third list."""
+        q = re.sub(r"\s+", "", query)
+        if len(q) < 2:
+            return 0.0
+        return 1.0 / (RRF_K + 1) if q in re.sub(r"\s+", "", keyword_text(self.clauses[cid])) else 0.0
 
     def rankings(
         self, query: str, depth: int, allowed: set[str] | None = None, mode: str = "hybrid"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -10,6 +11,11 @@ import pytest
 
 from extract.pipeline import Parsed, parse_text
 from kb.corpus import load_manifest
+
+# CLI commands under test read the embedder from the environment: the session
+# knowledge base is built with the fast deterministic one, so they must use it
+# too (tests of the real model pass embedder="e5" explicitly).
+os.environ.setdefault("PLANKB_EMBEDDER", "hash")
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpus"
