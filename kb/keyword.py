@@ -270,13 +270,31 @@ class KeywordIndex:
         return hits
 
     def query_words(self, query: str) -> set[str]:
-        """The indexed words a query searches for (for :meth:`highlights`)."""
-        with self._ix.searcher() as searcher:
-            return self._query(searcher, query)[1]
+        """The words a query searches for, from the analyzer alone (no index
+        access: a searcher costs a few milliseconds to open)."""
+        return {t.text for t in self._analyzer(query, mode="query")}
 
-    def highlights(self, text: str, words: set[str]) -> tuple[tuple[int, int], ...]:
-        """Character ranges of ``words`` in ``text``, as :meth:`search` gives them."""
-        return tuple(_highlights(self._analyzer, text, words))
+    @staticmethod
+    def highlights(text: str, words: set[str]) -> tuple[tuple[int, int], ...]:
+        """Ranges of ``words`` in ``text`` by plain search, outermost only.
+
+        Cheaper than :meth:`search`'s token-based highlights (no jieba pass
+        over the text): the search layer uses it on the hits it keeps.
+        """
+        low = text.lower()
+        spans = set()
+        for w in words:
+            if len(w) < 2 and not w.isascii():
+                continue
+            pos = low.find(w)
+            while pos >= 0:
+                spans.add((pos, pos + len(w)))
+                pos = low.find(w, pos + 1)
+        kept: list[tuple[int, int]] = []
+        for start, end in sorted(spans, key=lambda x: (x[0], -x[1])):
+            if not any(s <= start and end <= e for s, e in kept):
+                kept.append((start, end))
+        return tuple(kept)
 
     def _query(self, searcher: Any, text: str) -> tuple[Query | None, set[str]]:
         """The whoosh query for a user's text, and the terms to highlight."""
