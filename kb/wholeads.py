@@ -84,20 +84,20 @@ class WhoLeadsResolver:
         self.master_plans = self._catalogue(master)
 
     # -- tables of the store ---------------------------------------------------
-    def _rows(self, doc_id: str) -> dict[str, Clause]:
-        """Rows of a document's 2.3.6-style table, by normalised incident cell."""
+    def _table(self, doc_id: str, lead_header: str) -> dict[str, Clause]:
+        """Rows of a document's table whose last column header has ``lead_header``
+        (主责: the 2.3.6 分工 table; 牵头编制: the 8.3 plan catalogue), by first cell."""
         out = {}
         for c in self.s.clauses.values():
-            if c.doc_id == doc_id and c.kind is ClauseKind.TABLE_ROW and len(c.cells) >= 3 and "主责" in c.header[-1]:
+            if c.doc_id == doc_id and c.kind is ClauseKind.TABLE_ROW and len(c.cells) >= 3 and lead_header in c.header[-1]:
                 out[_norm(c.cells[1])] = c
         return out
 
+    def _rows(self, doc_id: str) -> dict[str, Clause]:
+        return self._table(doc_id, "主责")
+
     def _catalogue(self, doc_id: str) -> dict[str, Clause]:
-        out = {}
-        for c in self.s.clauses.values():
-            if c.doc_id == doc_id and c.kind is ClauseKind.TABLE_ROW and len(c.cells) >= 3 and "牵头编制" in c.header[-1]:
-                out[_norm(c.cells[1])] = c
-        return out
+        return self._table(doc_id, "牵头编制")
 
     def _district_doc(self, jurisdiction: str) -> Document | None:
         docs = [d for d in self.s.docs.values() if d.jurisdiction == jurisdiction and d.doc_type is DocType.PLAN and "总体应急预案" in d.title]
