@@ -28,6 +28,8 @@ from extract.model import Clause, ClauseKind, DocType, Document
 from .search import Searcher, detect_jurisdiction
 
 TAXONOMY_WEIGHT = 0.5
+# Slips people make when typing these words (same sound or same radical).
+COMMON_SLIPS = {"燃汽": "燃气", "煤汽": "煤气", "天燃气": "天然气", "泄露": "泄漏", "暴炸": "爆炸", "塌蹋": "坍塌", "踏方": "塌方"}
 LEAD_SPLIT_RE = re.compile(r"[、，,]")
 
 
@@ -114,6 +116,8 @@ class WhoLeadsResolver:
 
     # -- ranking ------------------------------------------------------------------
     def rank(self, question: str) -> list[tuple[Any, float]]:
+        for slip, word in COMMON_SLIPS.items():
+            question = question.replace(slip, word)
         kw = dict((t.number, s) for t, s in self.tax.match(question, k=len(self.types)))
         top = max(kw.values()) if kw else 0.0
         vecs = self._type_vectors()
