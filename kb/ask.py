@@ -23,8 +23,8 @@ from .search import Hit, Searcher, detect_jurisdiction
 INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("recurrence", re.compile(r"多久.{0,3}一次|每隔多|多长时间.{0,2}一次|频次|频率|how often|每年几次|续报")),  # 多久续报一次
     ("colour", re.compile(r"颜色|什么色|啥色|colou?r")),  # 三级预警是啥颜色
-    ("duration", re.compile(r"多久|多长时间|几个?小时|几分钟|几天|多少小时|多少分钟|多少天|时限|how (?:long|soon|quickly)|within how|多快|最晚|最迟")),
-    ("date", re.compile(r"什么时候|何时|哪天|截止|几月|哪年|完成时限|when|by what date|deadline")),
+    ("date", re.compile(r"什么时候|何时|哪天|截止|几月|哪个?月|哪年|月底前|年底前|完成时限|when|by what date|deadline")),
+    ("duration", re.compile(r"多久|多长时间|几个?小时|几分钟|几秒|几天|多少小时|多少分钟|多少秒|多少天|时限|how (?:long|soon|quickly)|within how|多快|最晚|最迟")),
     ("level", re.compile(r"几级|哪一级|什么级别|哪个级别|几个级别|level")),
     ("count", re.compile(r"多少|几个|几支|几处|几类|比例|目标|百分之|how many|how much|percent")),
     ("who", re.compile(r"谁|哪个|哪些|哪家|什么部门|什么单位|什么机构|主责单位|牵头单位|who|which (?:department|body|agency|unit)")),
@@ -39,6 +39,9 @@ ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
 HOLDER_RE = re.compile(
     r"由([^，。；,;由]{1,38}?(?:委|局|办|府|部|中心|领导|主任|长|组|队|会|室|厅))(?:担任|兼任|负责|批准|审批|审定|决定|启动|牵头|组建|发布)"
 )
+TIME_UNITS = frozenset(("秒", "分钟", "小时", "天", "日", "周", "个月"))
+# A counted noun: "五个阶段", "4个级别", "三类".
+COUNT_PHRASE_RE = re.compile(r"[一二三四五六七八九十两\d]+(?:个|项|类|级|支|处|座|种)[\u4e00-\u9fff]{0,2}")
 JOINED_RE = re.compile(r"^\s*(?:、|和|及|与|或)\s*$")
 SEAT_RE = re.compile(r"设在([^，。；,;]{2,20})")
 COLOURS = ("红色", "橙色", "黄色", "蓝色")
@@ -52,7 +55,7 @@ GLOSSARY = {
     "response": "响应", "level": "级", "start": "启动", "starts": "启动", "drill": "演练", "drills": "演练",
     "funding": "资金", "fund": "资金", "major": "重大", "serious": "较大", "colour": "颜色", "color": "颜色",
     "minutes": "分钟", "hours": "小时", "hour": "小时", "press conference": "新闻发布会", "plan": "预案",
-    "incident": "突发事件", "emergency": "应急", "charging": "充电", "e-bike": "电动自行车", "livelihood": "为民办实事",
+    "incident": "突发事件", "emergency": "应急", "detailed": "详细", "after an incident": "事件发生后", "charging": "充电", "e-bike": "电动自行车", "livelihood": "为民办实事",
 }
 # Label lines that carry an item's facts: "完成时限：2022 年 11 月底前", "主责单位：区公路分局".
 LABEL_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
@@ -90,11 +93,16 @@ def _tokens(question: str) -> list[str]:
 
 
 def _closeness(text: str, pos: int, words: list[str]) -> float:
-    """How near a position is to the question's words in a clause (smaller is nearer)."""
-    best = 10_000
+    """How near a position is to the question's words in a clause (smaller is nearer).
+
+    A fact *after* the word counts double near: plans name the subject first
+    ("红色预警由市应急办报市应急委主任批准", "详细信息最迟不得晚于…2小时").
+    """
+    best = 10_000.0
     for w in words:
         for m in re.finditer(re.escape(w), text):
-            best = min(best, abs(m.start() - pos))
+            d = pos - m.start()
+            best = min(best, d if d >= 0 else -2 * d)
     return best
 
 
@@ -168,6 +176,11 @@ class Asker:
             if cands:
                 f = min(cands, key=near)
                 return f["text"], f["value"], f
+            if intent == "duration":  # "震后5-10秒发布": a time span stated as a quantity
+                timed = [f for f in facts if f["fact"] == "threshold" and f.get("unit") in TIME_UNITS]
+                if timed:
+                    f = min(timed, key=near)
+                    return f["text"], "", f
         elif intent == "colour":
             m = RANK_RE.search(question)
             rank = _RANK.get((m.group(1) or m.group(2)) if m else "", 0)
@@ -192,9 +205,16 @@ class Asker:
             if th:
                 f = min(th, key=near)
                 return f["text"], f"{f['operator']}{f['value']:g}" if isinstance(f.get("value"), (int, float)) else "", f
+            m = COUNT_PHRASE_RE.search(_best_sentence(text, words))  # "分为…五个阶段"
+            if m:
+                return m.group(0), "", None
         else:  # who
             role = next((r for r, p in ROLE_CUES if p.search(question.lower())), None)
             sentence = _best_sentence(text, words)
+            if re.search(r"担任|兼任", question):  # a post, not a body: "主任由市长担任"
+                m = HOLDER_RE.search(sentence)
+                if m:
+                    return m.group(1), "", None
             m = SEAT_RE.search(sentence) if re.search(r"设在|在哪|放在", question) else None
             if m:
                 return m.group(1), "", None
