@@ -68,7 +68,7 @@ class Searcher:
     """
 
     def __init__(self, kb: KnowledgeBase, *, check: bool = True) -> None:
-        from .embed import get_embedder
+        from .embed import get_embedder, query_embedder
         from .keyword import KeywordIndex
         from .vector import VectorIndex
 
@@ -80,6 +80,7 @@ class Searcher:
         self.keyword = KeywordIndex.open(p["keyword"])
         self.vector = VectorIndex.load(p["vector"])
         self.embedder = get_embedder(kb.settings.embedder)
+        self.query_embedder = query_embedder(self.embedder)
         self.docs: dict[str, Document] = {d.id: d for d in kb.documents()}
         self.clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
         self._lock = threading.Lock()
@@ -104,7 +105,7 @@ class Searcher:
         with self._lock:  # one model, many threads: torch is not re-entrant here
             vec = self._recent.get(text)
             if vec is None:
-                vec = self.embedder.encode_queries([text])[0]
+                vec = self.query_embedder.encode_queries([text])[0]
                 self._recent[text] = vec
                 if len(self._recent) > 512:
                     self._recent.pop(next(iter(self._recent)))
