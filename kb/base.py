@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.errors import Errors, InputError, NotBuiltError, PlankbError
+from extract.errors import Errors, NotBuiltError, PlankbError
 from extract.facts.extract import extract_facts
 from extract.model import Clause, Document
 from extract.pipeline import FileMeta, Parsed, parse_text
@@ -149,7 +149,3 @@ def _facts(parsed: Iterable[Parsed]) -> Iterable[tuple[str, str, str, Any, dict[
         for fact in extract_facts(p.document, p.clauses):
             yield fact.clause_id, p.document.id, fact.kind, fact.span, fact.data
 
-
-def check_input_path(path: Path) -> None:
-    if not path.exists():
-        raise InputError(Errors.E001.format(path=path))

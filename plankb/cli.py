@@ -191,12 +191,12 @@ def extract_cmd(settings: Any, as_json: bool, source: Path, facts: bool) -> None
             click.echo(f"  {c['id']}  {c['text'][:70]}")
 
 
-def _register_optional() -> None:
+def _register_commands() -> None:
     """Commands of the later layers live in their own module."""
     from plankb import cmd_check, cmd_quiz, cmd_serve, commands  # noqa: F401
 
 
-_register_optional()
+_register_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover
