@@ -77,3 +77,24 @@ def corpus_compact() -> str:
         t = re.sub(r"(?m)^\s*[—-]\s*\S+\s*[—-]\s*$", "", t)
         parts.append(re.sub(r"\s+", "", t))
     return "\n".join(parts)
+
+
+def pinggu_table_rows(first: int = 835, last: int = 974) -> list[tuple[int, str, str]]:
+    """003's 2.3.6 table read straight from the file (lines ``first``-``last``):
+    'N event dept' on one line, or cells wrapped over several.  A wrapped
+    department cell starts with 区 once the event's brackets are closed.
+    Tests compare the parser and the YAML data against this independent reading."""
+    raw = (CORPUS / PINGGU_FILE).read_text(encoding="utf-8").splitlines()[first - 1 : last]
+    rows: list[list] = []
+    for ln in raw:
+        s = ln.strip()
+        if not s or s.startswith("序号") or s.endswith("类") or re.fullmatch(r"[—-]\s*\d+\s*[—-]", s):
+            continue
+        m = re.match(r"^(\d+)(?:\s+(\S+))?(?:\s+(\S+))?$", s)
+        if m:
+            rows.append([int(m.group(1)), m.group(2) or "", m.group(3) or ""])
+            continue
+        row = rows[-1]
+        dept_starts = s.startswith("区") and row[1] and row[1].count("（") == row[1].count("）")
+        row[1 if not row[2] and not dept_starts else 2] += s
+    return [(n, t, d) for n, t, d in rows]

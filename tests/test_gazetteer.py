@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pinggu_table_rows
 from extract.errors import InputError
 from extract.gazetteer import ENV_VAR, Gazetteer, fold, load_gazetteer, local_abbreviations
 from extract.model import Level
@@ -51,28 +52,6 @@ def master_rows(first: int, last: int) -> list[tuple[str, str, str]]:
         if len(cells) == 3 and cells[0].isdigit():
             out.append((cells[0], cells[1], cells[2]))
     return out
-
-
-def pinggu_rows(first: int = 835, last: int = 974) -> list[tuple[int, str, str]]:
-    """003's 2.3.6 table: 'N event dept' on one line, or cells wrapped over several.
-
-    A wrapped department cell starts with 区 once the event's brackets are closed.
-    """
-    rows: list[list] = []
-    for ln in lines(PINGGU, first, last).split("\n"):
-        s = ln.strip()
-        if not s or s.startswith("序号") or s.endswith("类"):
-            continue
-        m = re.match(r"^(\d+)(?:\s+(\S+))?(?:\s+(\S+))?$", s)
-        if m:
-            rows.append([int(m.group(1)), m.group(2) or "", m.group(3) or ""])
-            continue
-        row = rows[-1]
-        in_event = not row[2] and not (
-            s.startswith("区") and row[1] and row[1].count("（") == row[1].count("）")
-        )
-        row[1 if in_event else 2] += s
-    return [(n, t, d) for n, t, d in rows]
 
 
 def pinggu_catalogue() -> list[tuple[str, str]]:
@@ -161,7 +140,7 @@ def test_inferred_names_are_flagged(gaz: Gazetteer) -> None:
 def test_every_table_and_catalogue_department_resolves(gaz: Gazetteer) -> None:
     master = master_rows(419, 486) + master_rows(1099, 1177)
     assert len(master) == 52 + 7 + 18 + 6 + 8 + 9
-    cells = [d for _, _, d in master] + [d for _, _, d in pinggu_rows()] + [d for _, d in pinggu_catalogue()]
+    cells = [d for _, _, d in master] + [d for _, _, d in pinggu_table_rows()] + [d for _, d in pinggu_catalogue()]
     missing = [d for cell in cells for d in split_departments(cell) if gaz.resolve(d) is None]
     assert missing == []
 
@@ -217,7 +196,7 @@ def test_aligned_table_rows_pair_their_departments(gaz: Gazetteer) -> None:
     # Row 6 adds 暴雪 and with it 区城市管理委 (snow removal), which has no 2.3.6 partner.
     allowed = {("气象灾害（大风、沙尘暴、雷电、冰雹、高温、暴雪等）", "区城市管理委")}
     unpaired = []
-    for _, text, dcell in pinggu_rows():
+    for _, text, dcell in pinggu_table_rows():
         t = tax.district_row_to_master(text)
         for d in split_departments(dcell):
             if (text, d) in allowed:

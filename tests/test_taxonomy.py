@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import pinggu_table_rows
 from extract.taxonomy import IncidentType, Taxonomy, load_taxonomy, split_departments
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -57,23 +58,6 @@ def master_catalogue() -> dict[str, tuple[str, str]]:
         if len(cells) == 3 and cells[0].isdigit():
             out[cells[1]] = (cells[2], "8.3.2" if no > 1161 else "8.3.1")
     return out
-
-
-def pinggu_table() -> list[tuple[int, str, str]]:
-    """003's 2.3.6 table: 'N event dept' on one line, or cells wrapped over several."""
-    rows: list[list] = []
-    for ln in lines(PINGGU, 835, 974):
-        s = ln.strip()
-        if not s or s.startswith("序号") or s.endswith("类"):
-            continue
-        m = re.match(r"^(\d+)(?:\s+(\S+))?(?:\s+(\S+))?$", s)
-        if m:
-            rows.append([int(m.group(1)), m.group(2) or "", m.group(3) or ""])
-            continue
-        row = rows[-1]
-        dept_starts = s.startswith("区") and row[1] and row[1].count("（") == row[1].count("）")
-        row[1 if not row[2] and not dept_starts else 2] += s
-    return [(n, t, d) for n, t, d in rows]
 
 
 def pinggu_catalogue() -> dict[str, tuple[str, str]]:
@@ -122,7 +106,7 @@ def test_plans_equal_the_master_catalogue(tax: Taxonomy) -> None:
 
 
 def test_pinggu_rows_map_to_master_types(tax: Taxonomy) -> None:
-    rows = pinggu_table()
+    rows = pinggu_table_rows()
     assert len(rows) == 48  # NOTES: 52 minus 矿山, 轨道交通, 辐射, 核
     # Pinggu number -> master number, by reading the two tables side by side.
     expected = {n: n for n in range(1, 11)}
@@ -137,7 +121,7 @@ def test_pinggu_rows_map_to_master_types(tax: Taxonomy) -> None:
 
 def test_pinggu_rows_equal_the_yaml(tax: Taxonomy) -> None:
     yaml_rows = sorted((r.number, r.row, r.lead) for t in tax.types for r in t.district_rows)
-    assert yaml_rows == sorted(pinggu_table())
+    assert yaml_rows == sorted(pinggu_table_rows())
     assert all(r.district == "平谷区" for t in tax.types for r in t.district_rows)
 
 
