@@ -54,11 +54,11 @@ def main() -> None:
     note = pin(args.cores)
 
     t0 = time.perf_counter()
-    from checker import MasterPlan, check_text
-    from checker import check as check_mod
-    from extract.facts.extract import extract_facts
-    from extract.pipeline import parse_text
-    from kb.corpus import load_manifest
+    from plankb.checker import MasterPlan, check_text
+    from plankb.checker import check as check_mod
+    from plankb.extract.facts.extract import extract_facts
+    from plankb.extract.pipeline import parse_text
+    from plankb.kb.corpus import load_manifest
 
     metas = {cf.path.name: cf.meta for cf in load_manifest(REPO / "corpus")}
     raw_master = MASTER.read_text(encoding="utf-8")

@@ -34,10 +34,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from checker import MasterPlan, check_path  # noqa: E402
-from extract.loaders import load_path  # noqa: E402
-from extract.pipeline import parse_text  # noqa: E402
-from kb.corpus import load_manifest  # noqa: E402
+from plankb.checker import MasterPlan, check_path  # noqa: E402
+from plankb.extract.loaders import load_path  # noqa: E402
+from plankb.extract.pipeline import parse_text  # noqa: E402
+from plankb.kb.corpus import load_manifest  # noqa: E402
 
 EVAL = REPO / "bench" / "eval"
 SETS = {"drafts": EVAL / "drafts", "heldout": EVAL / "heldout"}

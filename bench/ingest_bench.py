@@ -22,11 +22,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from extract.facts.extract import extract_facts  # noqa: E402
-from extract.loaders import load_path  # noqa: E402
-from extract.pipeline import parse_text  # noqa: E402
-from kb.corpus import load_manifest  # noqa: E402
-from kb.settings import Settings  # noqa: E402
+from plankb.extract.facts.extract import extract_facts  # noqa: E402
+from plankb.extract.loaders import load_path  # noqa: E402
+from plankb.extract.pipeline import parse_text  # noqa: E402
+from plankb.kb.corpus import load_manifest  # noqa: E402
+from plankb.kb.settings import Settings  # noqa: E402
 
 
 def baseline(files: list[Path]) -> float:
@@ -44,7 +44,7 @@ def baseline(files: list[Path]) -> float:
 
 
 def ours(manifest) -> dict[str, float]:
-    from kb.base import KnowledgeBase
+    from plankb.kb.base import KnowledgeBase
 
     stages = {"load": 0.0, "parse": 0.0, "facts": 0.0}
     for cf in manifest:

@@ -70,8 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
-    from kb.analyzer import add_user_words
-    from kb.keyword import KeywordIndex
+    from plankb.kb.analyzer import add_user_words
+    from plankb.kb.keyword import KeywordIndex
 
     add_user_words(USER_WORDS)
     t_init = time.perf_counter() - t0

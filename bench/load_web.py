@@ -56,8 +56,8 @@ def start_server(data_dir: str | None, embedder: str | None, threads: int):  # n
     # waitress logs "Task queue depth is N" for every queued request; the queue is the point here.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
-    from kb.settings import Settings
-    from web import create_app
+    from plankb.kb.settings import Settings
+    from plankb.web import create_app
 
     overrides = {k: v for k, v in (("data_dir", data_dir), ("embedder", embedder)) if v}
     settings = Settings.from_env(**overrides)

@@ -24,12 +24,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kb.base import KnowledgeBase  # noqa: E402
-from kb.build import build_all  # noqa: E402
-from kb.settings import Settings  # noqa: E402
-from quiz import QuizOptions, answer_text, generate  # noqa: E402
-from quiz.check import problems  # noqa: E402
-from quiz.distract import Pools  # noqa: E402
+from plankb.kb.base import KnowledgeBase  # noqa: E402
+from plankb.kb.build import build_all  # noqa: E402
+from plankb.kb.settings import Settings  # noqa: E402
+from plankb.quiz import QuizOptions, answer_text, generate  # noqa: E402
+from plankb.quiz.check import problems  # noqa: E402
+from plankb.quiz.distract import Pools  # noqa: E402
 
 
 def _kb(data_dir: Path | None, tmp: str) -> KnowledgeBase:

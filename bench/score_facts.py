@@ -29,10 +29,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from extract.facts.extract import clause_facts  # noqa: E402
-from extract.gazetteer import load_gazetteer  # noqa: E402
-from extract.pipeline import parse_text  # noqa: E402
-from kb.corpus import load_manifest  # noqa: E402
+from plankb.extract.facts.extract import clause_facts  # noqa: E402
+from plankb.extract.gazetteer import load_gazetteer  # noqa: E402
+from plankb.extract.pipeline import parse_text  # noqa: E402
+from plankb.kb.corpus import load_manifest  # noqa: E402
 
 WS = re.compile(r"\s+")
 

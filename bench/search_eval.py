@@ -29,14 +29,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kb import search as search_mod  # noqa: E402
-from kb import wholeads as wl_mod  # noqa: E402
-from kb.ask import Asker  # noqa: E402
-from kb.base import KnowledgeBase  # noqa: E402
-from kb.build import build_all  # noqa: E402
-from kb.search import Searcher  # noqa: E402
-from kb.settings import Settings  # noqa: E402
-from kb.wholeads import WhoLeadsResolver  # noqa: E402
+from plankb.kb import search as search_mod  # noqa: E402
+from plankb.kb import wholeads as wl_mod  # noqa: E402
+from plankb.kb.ask import Asker  # noqa: E402
+from plankb.kb.base import KnowledgeBase  # noqa: E402
+from plankb.kb.build import build_all  # noqa: E402
+from plankb.kb.search import Searcher  # noqa: E402
+from plankb.kb.settings import Settings  # noqa: E402
+from plankb.kb.wholeads import WhoLeadsResolver  # noqa: E402
 
 WS = re.compile(r"\s+")
 

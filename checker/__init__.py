@@ -2,7 +2,7 @@
 
 Public API::
 
-    from checker import MasterPlan, check_text, check_bytes, check_path
+    from plankb.checker import MasterPlan, check_text, check_bytes, check_path
     report = check_path("draft.docx", MasterPlan(doc, clauses))
     report.findings  # [extract.model.Finding]; sub_span indexes report.input_text
 

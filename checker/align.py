@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from extract.model import ClauseKind
-from extract.taxonomy import load_taxonomy
+from plankb.extract.model import ClauseKind
+from plankb.extract.taxonomy import load_taxonomy
 
 from .lexicon import TOPIC_LABELS, dice
 from .plan import PlanView

@@ -15,9 +15,9 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from extract.loaders import load_bytes, load_path
-from extract.model import DocType, Level, Span, Verdict
-from extract.pipeline import FileMeta, Parsed, parse_text
+from plankb.extract.loaders import load_bytes, load_path
+from plankb.extract.model import DocType, Level, Span, Verdict
+from plankb.extract.pipeline import FileMeta, Parsed, parse_text
 
 from .align import Retriever, align
 from .context import Context

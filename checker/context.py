@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from extract.facts.numbers import fold
-from extract.gazetteer import OrgMention
-from extract.model import Clause, Finding, Level, Role, Span, Verdict
+from plankb.extract.facts.numbers import fold
+from plankb.extract.gazetteer import OrgMention
+from plankb.extract.model import Clause, Finding, Level, Role, Span, Verdict
 
 from .lexicon import LEVEL_DEPTH, dice, level_from_name
 from .plan import PlanView, Sentence

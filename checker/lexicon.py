@@ -4,7 +4,7 @@ Everything here works on one sentence (or a table row) of cleaned text and
 knows nothing about which plan it comes from, so the same functions read the
 municipal master plan, a district plan or a street draft.  Topics are
 assigned by wording and by the heading path, never by section number: the
-numbering shifts between plans (NOTES §1.3: 社会动员 is 4.6 in the master,
+numbering shifts between plans (corpus/NOTES.md §1.3: 社会动员 is 4.6 in the master,
 4.7 in Pinggu).
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.facts.numbers import fold
-from extract.model import Level
+from plankb.extract.facts.numbers import fold
+from plankb.extract.model import Level
 
 # -- topics ------------------------------------------------------------------
 # (topic, pattern on the heading path, pattern on the sentence).  A sentence
@@ -222,7 +222,7 @@ def say_duration(iso: str, working_days: bool = False) -> str:
 
 # -- who is who ----------------------------------------------------------------
 LEVEL_DEPTH = {Level.NATIONAL: 0, Level.MUNICIPAL: 1, Level.DISTRICT: 2, Level.STREET: 3}
-# The least severe grade a body at a level may command alone (NOTES; master 2.1.1,
+# The least severe grade a body at a level may command alone (corpus/NOTES.md; master 2.1.1,
 # 2.4.2, 2.5): the city commands all, a district 较大 and 一般, a street none of
 # the graded events above 一般 (it organises first response).
 COMMAND_FLOOR = {Level.NATIONAL: 1, Level.MUNICIPAL: 1, Level.DISTRICT: 3, Level.STREET: 4}

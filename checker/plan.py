@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from extract.facts.extract import clause_facts
-from extract.facts.numbers import NUMBER, fold, try_number
-from extract.gazetteer import Gazetteer, OrgMention, load_gazetteer
-from extract.model import Clause, ClauseKind, Deadline, DeadlineKind, DocType, Document, Level, Span
+from plankb.extract.facts.extract import clause_facts
+from plankb.extract.facts.numbers import NUMBER, fold, try_number
+from plankb.extract.gazetteer import Gazetteer, OrgMention, load_gazetteer
+from plankb.extract.model import Clause, ClauseKind, Deadline, DeadlineKind, DocType, Document, Level, Span
 
 from .lexicon import bigrams, level_from_name, slot_of, topics_of
 

@@ -12,7 +12,7 @@ import html
 import json
 from typing import Any
 
-from extract.model import Finding
+from plankb.extract.model import Finding
 
 from .report import TYPE_LABELS, VERDICT_LABELS, CheckReport
 from .rules import RULES

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.model import Clause, Document, Finding, Verdict, to_dict
+from plankb.extract.model import Clause, Document, Finding, Verdict, to_dict
 
 TYPES = ("duty", "timeline", "level", "coverage")
 VERDICTS = (Verdict.CONFLICT.value, Verdict.REVIEW.value, Verdict.CONSISTENT.value)

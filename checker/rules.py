@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from extract.model import Finding
+from plankb.extract.model import Finding
 
 from .context import Context
 

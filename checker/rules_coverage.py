@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extract.model import Finding, Level
-from extract.taxonomy import load_taxonomy, split_departments
+from plankb.extract.model import Finding, Level
+from plankb.extract.taxonomy import load_taxonomy, split_departments
 
 from .context import Context
 from .lexicon import TOPIC_LABELS, topic_path

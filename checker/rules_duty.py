@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extract.facts.numbers import fold
-from extract.model import Clause, ClauseKind, Finding, Level, Span
-from extract.taxonomy import IncidentType, Taxonomy, load_taxonomy, split_departments
+from plankb.extract.facts.numbers import fold
+from plankb.extract.model import Clause, ClauseKind, Finding, Level, Span
+from plankb.extract.taxonomy import IncidentType, Taxonomy, load_taxonomy, split_departments
 
 from .context import DEFER_RE, EMERGENCY_TYPES, PARTY_TYPES, UNDER_RE, Context
 from .lexicon import (

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from extract.facts.numbers import fold, ordinal_to_int
-from extract.model import Clause, ClauseKind, Finding, Level, Span
+from plankb.extract.facts.numbers import fold, ordinal_to_int
+from plankb.extract.model import Clause, ClauseKind, Finding, Level, Span
 
 from .context import Context
 from .lexicon import COMMAND_FLOOR, LEVEL_DEPTH, RANK_GRADE, grade_runs, level_from_name

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from extract.model import Finding, Role
+from plankb.extract.model import Finding, Role
 
 from .context import Context
 from .lexicon import SLOTS, dice, say_duration, seconds

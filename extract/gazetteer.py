@@ -23,8 +23,8 @@ from typing import Any
 
 import yaml
 
-from extract.errors import Errors, InputError
-from extract.model import Level, Span
+from plankb.extract.errors import Errors, InputError
+from plankb.extract.model import Level, Span
 
 DATA_FILE = Path(__file__).parent / "data" / "orgs.yaml"
 ENV_VAR = "PLANKB_GAZETTEER"
@@ -250,7 +250,7 @@ class Gazetteer:
     def local_abbreviations(self, text: str) -> dict[str, str]:
         """Abbreviations one document defines: {"区应急委": "北京市平谷区突发事件应急委员会"}.
 
-        Parses "X（以下简称Y）" and "X（简称“Y”）".  Per NOTES §5.1, such
+        Parses "X（以下简称Y）" and "X（简称“Y”）".  Per corpus/NOTES.md §5.1, such
         abbreviations hold inside their own document only: pass the result to
         :meth:`find` for that document and no other.
         """

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extract.errors import Errors, InputError
+from plankb.extract.errors import Errors, InputError
 
 DEFAULT_MAX_BYTES = 50_000_000
 

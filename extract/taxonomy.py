@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from extract.errors import InputError
-from extract.gazetteer import fold, fold_width, load_gazetteer
+from plankb.extract.errors import InputError
+from plankb.extract.gazetteer import fold, fold_width, load_gazetteer
 
 if TYPE_CHECKING:
     import jieba

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.errors import Errors, InputError
-from extract.model import to_dict
+from plankb.extract.errors import Errors, InputError
+from plankb.extract.model import to_dict
 
 from .search import Hit, Searcher, detect_jurisdiction
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extract.errors import Errors, NotBuiltError, PlankbError
-from extract.facts.extract import extract_facts
-from extract.model import Clause, Document
-from extract.pipeline import FileMeta, Parsed, parse_text
+from plankb.extract.errors import Errors, NotBuiltError, PlankbError
+from plankb.extract.facts.extract import extract_facts
+from plankb.extract.model import Clause, Document
+from plankb.extract.pipeline import FileMeta, Parsed, parse_text
 
 from .corpus import load_manifest
 from .settings import Settings
@@ -85,7 +85,7 @@ class KnowledgeBase:
         )
 
     def ingest_path(self, path: str | Path, meta: FileMeta | None = None, *, force: bool = False) -> IngestResult:
-        from extract.loaders import load_path
+        from plankb.extract.loaders import load_path
 
         source = load_path(path, max_bytes=max(self.settings.max_upload_bytes, 50_000_000))
         return self.ingest_text(source.text, Path(path).name, meta, force=force)

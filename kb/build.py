@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from extract.errors import Errors, InputError, PlankbError
-from extract.model import to_dict
-from extract.pipeline import FileMeta
+from plankb.extract.errors import Errors, InputError, PlankbError
+from plankb.extract.model import to_dict
+from plankb.extract.pipeline import FileMeta
 
 from .base import IngestResult, KnowledgeBase
 from .settings import Settings

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from extract.errors import InputError
+from plankb.extract.errors import InputError
 
 MAGIC = b"E5S1"
 FORMAT_VERSION = 1

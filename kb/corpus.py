@@ -6,8 +6,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from extract.errors import Errors, InputError
-from extract.pipeline import FileMeta
+from plankb.extract.errors import Errors, InputError
+from plankb.extract.pipeline import FileMeta
 
 if sys.version_info >= (3, 11):
     import tomllib

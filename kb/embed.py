@@ -35,7 +35,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from extract.errors import DependencyError, Errors, InputError
+from plankb.extract.errors import DependencyError, Errors, InputError
 
 MODEL_ENV = "PLANKB_EMBED_MODEL"
 E5_NAME = "multilingual-e5-small-q4"
@@ -139,7 +139,7 @@ def _resolve_model_dir(model_dir: str | Path | None) -> Path:
     """The folder to load: explicit, then ``$PLANKB_EMBED_MODEL``, then the e5 cache (converting it)."""
     chosen = model_dir if model_dir is not None else os.environ.get(MODEL_ENV) or None
     if chosen is None:
-        from kb.convert_e5 import convert
+        from plankb.kb.convert_e5 import convert
 
         return convert()
     folder = Path(chosen).expanduser()

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from extract.errors import Errors, NotBuiltError
-from extract.model import Clause, ClauseKind, Document
+from plankb.extract.errors import Errors, NotBuiltError
+from plankb.extract.model import Clause, ClauseKind, Document
 
 from .base import KnowledgeBase
 
@@ -66,8 +66,8 @@ def ids_digest(ids: Iterable[str]) -> str:
 
 
 def _domain_words() -> list[str]:
-    from extract.gazetteer import load_gazetteer
-    from extract.taxonomy import load_taxonomy
+    from plankb.extract.gazetteer import load_gazetteer
+    from plankb.extract.taxonomy import load_taxonomy
 
     words = set(load_gazetteer().words())
     for t in load_taxonomy():
@@ -78,7 +78,7 @@ def _domain_words() -> list[str]:
 
 def incident_tags(kb: KnowledgeBase) -> dict[str, set[str]]:
     """Incident types (master-table rows) each clause speaks of, from the stored facts."""
-    from extract.taxonomy import load_taxonomy
+    from plankb.extract.taxonomy import load_taxonomy
 
     tax = load_taxonomy()
     out: dict[str, set[str]] = {}

@@ -30,9 +30,9 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.query import And, Or, Phrase, Query, Term
 
-from extract.errors import Errors, InputError, NotBuiltError
-from extract.model import Clause, Document
-from kb.analyzer import STOP_WORDS, chinese_analyzer
+from plankb.extract.errors import Errors, InputError, NotBuiltError
+from plankb.extract.model import Clause, Document
+from plankb.kb.analyzer import STOP_WORDS, chinese_analyzer
 
 # Multi-valued filter fields, and all the fields a filter may name.
 MULTI_FIELDS = ("year", "incident", "actors")

@@ -19,8 +19,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.errors import Errors, InputError
-from extract.model import Clause, Document, Span
+from plankb.extract.errors import Errors, InputError
+from plankb.extract.model import Clause, Document, Span
 
 from .base import KnowledgeBase
 from .indexes import check_consistency, incident_tags, keyword_text, paths

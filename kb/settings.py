@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# corpus/ sits one level above kb/ both in a checkout and in a wheel (pyproject: force-include).
 REPO_CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 

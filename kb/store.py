@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from extract.errors import Errors, NotFoundError
-from extract.model import Clause, ClauseKind, DocType, Document, Level, OffsetMap, Span
+from plankb.extract.errors import Errors, NotFoundError
+from plankb.extract.model import Clause, ClauseKind, DocType, Document, Level, OffsetMap, Span
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (

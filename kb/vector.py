@@ -25,7 +25,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-from extract.errors import Errors, InputError, NotBuiltError
+from plankb.extract.errors import Errors, InputError, NotBuiltError
 
 FILENAME = "vectors.npz"
 FORMAT = "plankb-vector-index/1"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from extract.model import ClauseKind, to_dict
+from plankb.extract.model import ClauseKind, to_dict
 
 from .base import KnowledgeBase
 
@@ -38,9 +38,9 @@ def clause_view(kb: KnowledgeBase, clause_id: str) -> dict[str, Any]:
 
 def extract_view(source: Path | bytes, name: str, *, with_facts: bool = True, max_bytes: int = 50_000_000) -> dict[str, Any]:
     """Documents, clauses (and facts) of an input that is not stored."""
-    from extract.facts.extract import clause_facts
-    from extract.loaders import load_bytes, load_path
-    from extract.pipeline import parse_text
+    from plankb.extract.facts.extract import clause_facts
+    from plankb.extract.loaders import load_bytes, load_path
+    from plankb.extract.pipeline import parse_text
 
     loaded = load_bytes(source, name, max_bytes=max_bytes) if isinstance(source, bytes) else load_path(source, max_bytes=max_bytes)
     docs = []

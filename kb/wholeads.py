@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from extract.errors import Errors, InputError
-from extract.model import Clause, ClauseKind, DocType, Document
+from plankb.extract.errors import Errors, InputError
+from plankb.extract.model import Clause, ClauseKind, DocType, Document
 
 from .search import Searcher, detect_jurisdiction
 
@@ -74,7 +74,7 @@ def split_leads(cell: str) -> tuple[str, ...]:
 
 class WhoLeadsResolver:
     def __init__(self, searcher: Searcher) -> None:
-        from extract.taxonomy import load_taxonomy
+        from plankb.extract.taxonomy import load_taxonomy
 
         self.s = searcher
         self.tax = load_taxonomy()

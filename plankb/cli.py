@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 
 import click
 
-from extract.errors import PlankbError
-from extract.model import to_dict
+from plankb.extract.errors import PlankbError
+from plankb.extract.model import to_dict
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,7 +44,7 @@ def common(func: F) -> F:
     )
     @functools.wraps(func)
     def wrapper(*args: Any, data_dir: Path | None = None, **kwargs: Any) -> Any:
-        from kb.settings import Settings
+        from plankb.kb.settings import Settings
 
         settings = Settings.from_env(**({"data_dir": data_dir} if data_dir else {}))
         try:
@@ -57,7 +57,7 @@ def common(func: F) -> F:
 
 
 def open_kb(settings: Any, *, require: bool = True) -> Any:
-    from kb.base import KnowledgeBase
+    from plankb.kb.base import KnowledgeBase
 
     kb = KnowledgeBase(settings)
     if require:
@@ -86,7 +86,7 @@ def build(settings: Any, as_json: bool, corpus: Path | None, rebuild: bool) -> N
 
     Example: plankb build --rebuild
     """
-    from kb.build import build_all
+    from plankb.kb.build import build_all
 
     report = build_all(settings, corpus_dir=corpus, rebuild=rebuild, progress=not as_json)
     if as_json:
@@ -112,8 +112,8 @@ def ingest(settings: Any, as_json: bool, files: tuple[Path, ...], jurisdiction: 
 
     Example: plankb ingest draft.docx --jurisdiction 平谷区 --level district
     """
-    from extract.pipeline import FileMeta
-    from kb.build import ingest_files
+    from plankb.extract.pipeline import FileMeta
+    from plankb.kb.build import ingest_files
 
     meta = FileMeta(jurisdiction=jurisdiction or "", level=level or "", title=title or "")
     results = ingest_files(settings, list(files), meta)
@@ -147,7 +147,7 @@ def show(settings: Any, as_json: bool, ident: str) -> None:
 
     Example: plankb show gaz2021-2:4.1.4
     """
-    from kb.views import clause_view, outline_view
+    from plankb.kb.views import clause_view, outline_view
 
     kb = open_kb(settings)
     view = clause_view(kb, ident) if ":" in ident else outline_view(kb, ident)
@@ -176,7 +176,7 @@ def extract_cmd(settings: Any, as_json: bool, source: Path, facts: bool) -> None
 
     Example: cat draft.txt | plankb extract - --json
     """
-    from kb.views import extract_view
+    from plankb.kb.views import extract_view
 
     if str(source) == "-":
         view = extract_view(sys.stdin.buffer.read(), "stdin.txt", with_facts=facts, max_bytes=settings.max_upload_bytes)

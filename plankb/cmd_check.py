@@ -47,8 +47,8 @@ def check(
     \b
     Example: plankb check draft.docx --format html -o report.html --fail-on conflict
     """
-    from checker import MasterPlan, check_path
-    from checker.render import render
+    from plankb.checker import MasterPlan, check_path
+    from plankb.checker.render import render
 
     kb = open_kb(settings)
     mid = master_id or kb.master_doc_id()
@@ -73,10 +73,10 @@ def check(
 
 def _retriever(kb: Any, master_id: str) -> Any:
     """query -> master clause ids from the vector index, or None when it is not built."""
-    from extract.errors import PlankbError
+    from plankb.extract.errors import PlankbError
 
     try:
-        from kb.search import Searcher
+        from plankb.kb.search import Searcher
 
         searcher = Searcher(kb)
     except (PlankbError, ImportError, OSError) as exc:

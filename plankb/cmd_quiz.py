@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from quiz.export import FORMATS
-from quiz.model import TOPICS, TYPES
+from plankb.quiz.export import FORMATS
+from plankb.quiz.model import TOPICS, TYPES
 
 from .cli import common, emit, main, open_kb, say
 
@@ -42,9 +42,9 @@ def quiz(
 
     Example: plankb quiz --n 20 --topic 信息报送 --types mcq,tf,cloze --format gift -o quiz.gift.txt
     """
-    from extract.errors import InputError
-    from quiz import QuizOptions, generate
-    from quiz.export import export
+    from plankb.extract.errors import InputError
+    from plankb.quiz import QuizOptions, generate
+    from plankb.quiz.export import export
 
     if n > settings.max_quiz:
         say(f"note: --n {n} is more than the limit; generating {settings.max_quiz}.")

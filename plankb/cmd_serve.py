@@ -23,14 +23,14 @@ def serve(settings: Any, as_json: bool, host: str, port: int, build: bool, threa
     """
     import waitress
 
-    from kb.base import KnowledgeBase
-    from web import create_app
+    from plankb.kb.base import KnowledgeBase
+    from plankb.web import create_app
 
     kb = KnowledgeBase(settings)
     if not kb.exists():
         if not build:
             kb.require_built()  # raises the "run plankb build" message
-        from kb.build import build_all
+        from plankb.kb.build import build_all
 
         say(f"building the knowledge base in {settings.data_dir} (first run) ...")
         build_all(settings, progress=True)

@@ -34,7 +34,7 @@ def _batch(path: str) -> list[dict[str, str]]:
     import json
     from pathlib import Path
 
-    from extract.errors import InputError
+    from plankb.extract.errors import InputError
 
     out = []
     try:
@@ -60,9 +60,9 @@ def _run(settings: Any, question: str | None, batch: str | None, fn: Any, render
     """One question, or a batch with the model loaded once (JSON lines out)."""
     import json
 
-    from extract.errors import InputError, PlankbError
-    from extract.model import to_dict
-    from kb.search import Searcher
+    from plankb.extract.errors import InputError, PlankbError
+    from plankb.extract.model import to_dict
+    from plankb.kb.search import Searcher
 
     if not question and not batch:
         raise InputError("give a question or --batch FILE.")
@@ -122,7 +122,7 @@ def who_leads(settings: Any, as_json: bool, question: str | None, jurisdiction: 
 
     Example: plankb who-leads "楼里一股煤气味归谁管" --jurisdiction 平谷区
     """
-    from kb.wholeads import WhoLeadsResolver
+    from plankb.kb.wholeads import WhoLeadsResolver
 
     cache: dict[int, Any] = {}
 
@@ -151,7 +151,7 @@ def ask(settings: Any, as_json: bool, question: str | None, batch: str | None) -
 
     Example: plankb ask "无法判明等级的突发事件多久内报告"
     """
-    from kb.ask import Asker
+    from plankb.kb.ask import Asker
 
     cache: dict[int, Any] = {}
 

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extract.gazetteer import fold
-from extract.model import Clause, ClauseKind, Document
+from plankb.extract.gazetteer import fold
+from plankb.extract.model import Clause, ClauseKind, Document
 
 from .model import CATEGORIES
 from .text import (

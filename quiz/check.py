@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from extract.gazetteer import fold
+from plankb.extract.gazetteer import fold
 
 from .distract import Pools
 from .model import Question

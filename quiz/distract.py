@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from extract.gazetteer import Gazetteer, fold, load_gazetteer
+from plankb.extract.gazetteer import Gazetteer, fold, load_gazetteer
 
 from .bank import Item, split_departments
 from .text import COLOURS, NUM_RE, RANK_WORDS, duration_seconds, fmt_number

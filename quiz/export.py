@@ -21,8 +21,8 @@ import io
 import json
 from collections.abc import Callable, Sequence
 
-from extract.errors import InputError
-from extract.model import to_dict
+from plankb.extract.errors import InputError
+from plankb.extract.model import to_dict
 
 from .model import TYPE_NAMES, Question, answer_text, letter
 

@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from extract.errors import Errors, InputError
-from extract.model import Clause, Document
+from plankb.extract.errors import Errors, InputError
+from plankb.extract.model import Clause, Document
 
 from .bank import Item, build_items
 from .build import SINGLE, Draft, matching, reverse_multi

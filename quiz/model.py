@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.errors import InputError
+from plankb.extract.errors import InputError
 
 TYPES: tuple[str, ...] = ("mcq", "multi", "tf", "cloze", "matching")
 TYPE_NAMES = {"mcq": "单项选择题", "multi": "多项选择题", "tf": "判断题", "cloze": "填空题", "matching": "匹配题"}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.pipeline import Parsed, parse_text
-from kb.corpus import load_manifest
+from plankb.extract.pipeline import Parsed, parse_text
+from plankb.kb.corpus import load_manifest
 
 # CLI commands under test read the embedder from the environment: the session
 # knowledge base is built with the fast deterministic one, so they must use it
@@ -51,15 +51,15 @@ def pinggu(corpus_parsed: dict[str, list[Parsed]]) -> Parsed:
 @pytest.fixture(scope="session")
 def kb_settings(tmp_path_factory: pytest.TempPathFactory):
     """Settings for a knowledge base built from the real corpus (hash embedder)."""
-    from kb.settings import Settings
+    from plankb.kb.settings import Settings
 
     return Settings(data_dir=tmp_path_factory.mktemp("kb"), corpus_dir=CORPUS, embedder="hash")
 
 
 @pytest.fixture(scope="session")
 def built_kb(kb_settings):
-    from kb.base import KnowledgeBase
-    from kb.build import build_all
+    from plankb.kb.base import KnowledgeBase
+    from plankb.kb.build import build_all
 
     build_all(kb_settings)
     kb = KnowledgeBase(kb_settings)

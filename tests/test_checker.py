@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from checker import RULES, CheckReport, MasterPlan, check_bytes, check_parsed, check_path, check_text
-from checker.check import detect_level, pipe_tables_to_tsv
-from checker.render import to_html, to_json, to_markdown
-from checker.report import TYPES
-from checker.rules import _functions
-from extract.errors import InputError
-from extract.model import Level
+from plankb.checker import RULES, CheckReport, MasterPlan, check_bytes, check_parsed, check_path, check_text
+from plankb.checker.check import detect_level, pipe_tables_to_tsv
+from plankb.checker.render import to_html, to_json, to_markdown
+from plankb.checker.report import TYPES
+from plankb.checker.rules import _functions
+from plankb.extract.errors import InputError
+from plankb.extract.model import Level
 
 REPO = Path(__file__).resolve().parents[1]
 DRAFTS = REPO / "bench" / "eval" / "drafts"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest import corpus_compact
-from extract.facts.deadlines import find_deadlines
-from extract.model import DeadlineKind
+from plankb.extract.facts.deadlines import find_deadlines
+from plankb.extract.model import DeadlineKind
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 

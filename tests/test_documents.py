@@ -1,6 +1,6 @@
 """Documents cut out of the corpus files: counts, titles, 文号, dates.
 
-Expected values are read from the files (see ../shared/seeds/NOTES.md §1).
+Expected values are read from the files (see corpus/NOTES.md §1).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import FYP13_FILE, FYP14_FILE, MASTER_FILE, PINGGU_FILE, TONGZHOU_FILE
-from extract.model import DocType, Level
+from plankb.extract.model import DocType, Level
 
 
 def titles(parsed):

@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extract.errors import InputError
-from kb import convert_e5
-from kb.embed import (
+from plankb.extract.errors import InputError
+from plankb.kb import convert_e5
+from plankb.kb.embed import (
     MODEL_ENV,
     CachedEmbedder,
     Embedder,

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from conftest import pinggu_table_rows
-from extract.errors import InputError
-from extract.gazetteer import ENV_VAR, Gazetteer, fold, load_gazetteer, local_abbreviations
-from extract.model import Level
-from extract.taxonomy import load_taxonomy, split_departments
+from plankb.extract.errors import InputError
+from plankb.extract.gazetteer import ENV_VAR, Gazetteer, fold, load_gazetteer, local_abbreviations
+from plankb.extract.model import Level
+from plankb.extract.taxonomy import load_taxonomy, split_departments
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MASTER = CORPUS / "beijing-gazette-2021-31-master-plan.txt"
@@ -123,7 +123,7 @@ def test_levels_jurisdictions_types(gaz: Gazetteer) -> None:
 
 
 def test_inferred_names_are_flagged(gaz: Gazetteer) -> None:
-    # NOTES §5.4: 002's 市商务委 / 市民防局 / 市规划委 are pre-2018 names (inferred).
+    # corpus/NOTES.md §5.4: 002's 市商务委 / 市民防局 / 市规划委 are pre-2018 names (inferred).
     for old, new in [
         ("市商务委", "北京市商务局"),
         ("市民防局", "北京市人民防空办公室"),
@@ -185,7 +185,7 @@ def test_counterparts_lists(gaz: Gazetteer) -> None:
         "北京市药品监督管理局",
     }
     assert names(gaz.counterparts("区商务局", "municipal")) == {"北京市商务局", "北京市粮食和物资储备局"}
-    assert gaz.counterparts("市国防科工办") == []  # 核事件: no district row (NOTES §5.2)
+    assert gaz.counterparts("市国防科工办") == []  # 核事件: no district row (corpus/NOTES.md §5.2)
     assert names(gaz.counterparts("区人民政府", "street")) == {"乡镇人民政府", "街道办事处"}
 
 

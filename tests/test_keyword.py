@@ -18,9 +18,9 @@ from pathlib import Path
 import jieba
 import pytest
 
-from extract.errors import Errors, InputError, NotBuiltError
-from kb.analyzer import STOP_WORDS, add_user_words, chinese_analyzer
-from kb.keyword import KeywordHit, KeywordIndex
+from plankb.extract.errors import Errors, InputError, NotBuiltError
+from plankb.kb.analyzer import STOP_WORDS, add_user_words, chinese_analyzer
+from plankb.kb.keyword import KeywordHit, KeywordIndex
 
 MASTER = "bj-2021-19"  # 北京市突发事件总体应急预案（2021年修订）
 PINGGU = "pg-2022-2"  # 北京市平谷区突发事件总体应急预案

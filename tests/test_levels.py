@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import corpus_compact
-from extract.facts.levels import find_grade_conditions, find_levels, grade_for
-from extract.model import LevelMention, LevelScheme, Span
+from plankb.extract.facts.levels import find_grade_conditions, find_levels, grade_for
+from plankb.extract.model import LevelMention, LevelScheme, Span
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
@@ -134,7 +134,7 @@ CASES = [
     ),
 ]
 
-# Words with 级 (or grade words) that are not levels (NOTES §1.4 and the brief).
+# Words with 级 (or grade words) that are not levels (corpus/NOTES.md §1.4 and the brief).
 NEGATIVE = [
     pytest.param(
         "稳步推进《北京城市副中心韧性提升规划及行动计划》，积极探索构建韧性城市副中心模式，构建形成由独立运行的"

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from extract.errors import InputError
-from extract.loaders import Source, load_bytes, load_path
 from fixtures_make import (
     MASTER_PLAN,
     Heading,
@@ -26,6 +24,8 @@ from fixtures_make import (
     section_4_1,
     table_2_3_6,
 )
+from plankb.extract.errors import InputError
+from plankb.extract.loaders import Source, load_bytes, load_path
 
 needs_cjk_font = pytest.mark.skipif(
     cjk_font() is None,

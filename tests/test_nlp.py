@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.nlp import entities, incident_types
+from plankb.extract.nlp import entities, incident_types
 
 
 def test_entities_have_exact_offsets_and_canonical_keys():
@@ -22,7 +22,7 @@ def test_incident_types_in_prose():
 
 
 def test_stored_incident_facts_drive_the_search_filter(built_kb):
-    from kb.search import Searcher
+    from plankb.kb.search import Searcher
 
     facts = built_kb.store.facts(kind="incident")
     assert any(f["incident_type"] == "燃气事故" and f["clause_id"].startswith("gaz2021-2:") for f in facts)

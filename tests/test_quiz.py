@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from extract.errors import InputError
-from extract.gazetteer import load_gazetteer
-from quiz import TOPICS, QuizOptions, fact_keys, generate
-from quiz.check import problems
-from quiz.distract import Pools
+from plankb.extract.errors import InputError
+from plankb.extract.gazetteer import load_gazetteer
+from plankb.quiz import TOPICS, QuizOptions, fact_keys, generate
+from plankb.quiz.check import problems
+from plankb.quiz.distract import Pools
 
 REPO = Path(__file__).resolve().parents[1]
 MASTER = "gaz2021-2"

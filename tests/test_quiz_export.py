@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from extract.errors import InputError
-from quiz import Question, QuizOptions, generate
-from quiz.anki import MODEL_NAME, stable_id
-from quiz.export import FORMATS, export
+from plankb.extract.errors import InputError
+from plankb.quiz import Question, QuizOptions, generate
+from plankb.quiz.anki import MODEL_NAME, stable_id
+from plankb.quiz.export import FORMATS, export
 
 NASTY = 'a~b=c#d{e}f:g\\h <b>&"x"'
 

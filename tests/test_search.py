@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import CORPUS, MASTER_FILE
-from extract.errors import InputError, NotBuiltError
-from kb.ask import Asker, intent_of
-from kb.search import Searcher, detect_jurisdiction
-from kb.wholeads import WhoLeadsResolver
 from plankb.cli import main
+from plankb.extract.errors import InputError, NotBuiltError
+from plankb.kb.ask import Asker, intent_of
+from plankb.kb.search import Searcher, detect_jurisdiction
+from plankb.kb.wholeads import WhoLeadsResolver
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +122,8 @@ def test_cli_who_leads_json_shape_and_batch(kb_settings, tmp_path):
 
 
 def test_missing_index_is_reported_with_a_rebuild_hint(kb_settings, tmp_path):
-    from kb.base import KnowledgeBase
-    from kb.settings import Settings
+    from plankb.kb.base import KnowledgeBase
+    from plankb.kb.settings import Settings
 
     data = tmp_path / "kb"
     shutil.copytree(kb_settings.data_dir, data)
@@ -140,9 +140,9 @@ def test_missing_index_is_reported_with_a_rebuild_hint(kb_settings, tmp_path):
 @pytest.fixture(scope="module")
 def e5_kb(tmp_path_factory):
     """The master plan's table 2.3.6 and section 4.1, built with multilingual-e5."""
-    from kb.base import KnowledgeBase
-    from kb.build import build_all
-    from kb.settings import Settings
+    from plankb.kb.base import KnowledgeBase
+    from plankb.kb.build import build_all
+    from plankb.kb.settings import Settings
 
     lines = (CORPUS / MASTER_FILE).read_text(encoding="utf-8").splitlines()
     corpus = tmp_path_factory.mktemp("slice")

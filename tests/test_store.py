@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, MASTER_FILE, PINGGU_FILE
-from extract.errors import InputError, NotFoundError, PlankbError
-from extract.model import ClauseKind
-from kb.base import KnowledgeBase
-from kb.settings import Settings
+from plankb.extract.errors import InputError, NotFoundError, PlankbError
+from plankb.extract.model import ClauseKind
+from plankb.kb.base import KnowledgeBase
+from plankb.kb.settings import Settings
 
 
 @pytest.fixture()
@@ -94,7 +94,7 @@ def test_gbk_text_is_ingested_correctly(kb, tmp_path):
 def test_failure_in_the_middle_of_a_file_rolls_back(kb, monkeypatch):
     kb.ingest_path(CORPUS / MASTER_FILE)
     before = snapshot(kb)
-    import kb.store as store_mod
+    import plankb.kb.store as store_mod
 
     real = store_mod.json.dumps
     calls = {"n": 0}

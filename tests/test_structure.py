@@ -11,8 +11,8 @@ import re
 import pytest
 
 from conftest import MASTER_FILE, PINGGU_FILE
-from extract.clean import clean
-from extract.model import ClauseKind
+from plankb.extract.clean import clean
+from plankb.extract.model import ClauseKind
 
 
 def rows(parsed, section_prefix):

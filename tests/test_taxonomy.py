@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import pinggu_table_rows
-from extract.taxonomy import IncidentType, Taxonomy, load_taxonomy, split_departments
+from plankb.extract.taxonomy import IncidentType, Taxonomy, load_taxonomy, split_departments
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MASTER = CORPUS / "beijing-gazette-2021-31-master-plan.txt"
@@ -107,7 +107,7 @@ def test_plans_equal_the_master_catalogue(tax: Taxonomy) -> None:
 
 def test_pinggu_rows_map_to_master_types(tax: Taxonomy) -> None:
     rows = pinggu_table_rows()
-    assert len(rows) == 48  # NOTES: 52 minus 矿山, 轨道交通, 辐射, 核
+    assert len(rows) == 48  # corpus/NOTES.md: 52 minus 矿山, 轨道交通, 辐射, 核
     # Pinggu number -> master number, by reading the two tables side by side.
     expected = {n: n for n in range(1, 11)}
     expected.update({11: 12, 12: 13, 13: 14, 14: 16})

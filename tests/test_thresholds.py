@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import corpus_compact
-from extract.facts.thresholds import find_thresholds, is_history_heading
+from plankb.extract.facts.thresholds import find_thresholds, is_history_heading
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 RG = "range"

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extract.errors import InputError, NotBuiltError
-from kb.embed import HashEmbedder, get_embedder
-from kb.index_base import Index
-from kb.vector import FILENAME, VectorIndex
+from plankb.extract.errors import InputError, NotBuiltError
+from plankb.kb.embed import HashEmbedder, get_embedder
+from plankb.kb.index_base import Index
+from plankb.kb.vector import FILENAME, VectorIndex
 
 MASTER = Path(__file__).resolve().parents[1] / "corpus" / "beijing-gazette-2021-31-master-plan.txt"
 # A numbered row of table 2.3.6: "20<TAB>燃气事故<TAB>市城市管理委".

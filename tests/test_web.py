@@ -22,14 +22,14 @@ GAS_ROW = "gaz2021-2:2.3.6/20"
 
 @pytest.fixture(scope="module")
 def searcher(built_kb):
-    from kb.search import Searcher
+    from plankb.kb.search import Searcher
 
     return Searcher(built_kb)
 
 
 @pytest.fixture(scope="module")
 def app(kb_settings, searcher):
-    from web import create_app
+    from plankb.web import create_app
 
     app = create_app(dataclasses.replace(kb_settings, max_upload_bytes=2_000_000, secret_key="test"), searcher=searcher)
     app.config["TESTING"] = True
@@ -98,7 +98,7 @@ def test_home_keywords_only_search(client):
 
 
 def test_route_decides_from_the_question():
-    from web.answer import route
+    from plankb.web.answer import route
 
     assert route("楼里一股煤气味归谁管") == "who_leads"
     assert route("地铁停运谁牵头") == "who_leads"
@@ -135,7 +135,7 @@ def test_document_view_marks_facts_and_links_source_lines(client, built_kb):
 
 
 def test_line_index_agrees_with_kb_source_lines(built_kb):
-    from web.textseg import LineIndex
+    from plankb.web.textseg import LineIndex
 
     doc = built_kb.document(MASTER)
     lines = LineIndex(built_kb.store.raw_text(doc.source))
@@ -154,7 +154,7 @@ def test_document_text_is_escaped(client):
 
 
 def test_segments_split_overlapping_marks():
-    from web.textseg import Mark, segments
+    from plankb.web.textseg import Mark, segments
 
     segs = segments("接报后30分钟报告", [Mark(3, 7, "f-deadline"), Mark(5, 9, "hl")])
     assert [(s.text, s.classes) for s in segs] == [
@@ -163,8 +163,8 @@ def test_segments_split_overlapping_marks():
 
 
 def test_time_limit_chart_pairs_draft_and_master_limits():
-    from web.checkrun import iso_seconds
-    from web.reportview import limit_pairs
+    from plankb.web.checkrun import iso_seconds
+    from plankb.web.reportview import limit_pairs
 
     assert iso_seconds("PT2H") == 7200 and iso_seconds("R/PT30M") == 1800 and iso_seconds("P1D") == 86400
     assert iso_seconds("2022-11-30") is None and iso_seconds("P") is None
@@ -304,7 +304,7 @@ def test_api_bad_input_is_json_4xx_and_server_keeps_serving(client, method, url,
 def small_client(kb_settings, searcher):
     """An app with a 100 kB upload limit: oversized bodies stay small enough that
     werkzeug's test client builds them in memory (it spools larger ones to a temp file)."""
-    from web import create_app
+    from plankb.web import create_app
 
     return create_app(dataclasses.replace(kb_settings, max_upload_bytes=100_000), searcher=searcher).test_client()
 
@@ -345,7 +345,7 @@ def test_form_post_with_token_and_no_draft_explains(client):
 
 
 def test_searcher_is_created_once_and_lazily(kb_settings, built_kb):
-    from web import create_app
+    from plankb.web import create_app
 
     app = create_app(kb_settings)
     services = app.extensions["plankb"]

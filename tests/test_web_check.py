@@ -29,8 +29,8 @@ DRAFT = """北京市怀柔区突发事件总体应急预案（征求意见稿）
 
 @pytest.fixture(scope="module")
 def client(kb_settings, built_kb):
-    from kb.search import Searcher
-    from web import create_app
+    from plankb.kb.search import Searcher
+    from plankb.web import create_app
 
     app = create_app(dataclasses.replace(kb_settings, max_upload_bytes=2_000_000), searcher=Searcher(built_kb))
     return app.test_client()
@@ -134,7 +134,7 @@ def test_check_page_wrong_type_keeps_the_form_with_a_message(client):
 
 
 def test_report_cache_is_bounded():
-    from web.checkrun import ReportCache
+    from plankb.web.checkrun import ReportCache
 
     class R:
         input_text = "x" * 10

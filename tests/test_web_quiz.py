@@ -14,8 +14,8 @@ if not hasattr(quiz, "generate") or not hasattr(quiz, "TOPICS"):
 
 @pytest.fixture(scope="module")
 def client(kb_settings, built_kb):
-    from kb.search import Searcher
-    from web import create_app
+    from plankb.kb.search import Searcher
+    from plankb.web import create_app
 
     return create_app(dataclasses.replace(kb_settings, max_quiz=30), searcher=Searcher(built_kb)).test_client()
 
@@ -30,7 +30,7 @@ def test_quiz_page_offers_topics_types_and_formats(client):
 
 
 def test_quiz_preview_and_every_download(client):
-    from quiz.export import FORMATS
+    from plankb.quiz.export import FORMATS
 
     query = {"go": "1", "n": "6", "seed": "11", "types": ["mcq", "tf"], "topics": "信息报送"}
     page = client.get("/quiz", query_string=query).get_data(as_text=True)

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from flask import Flask, Request
 
-from kb.settings import Settings
+from plankb.kb.settings import Settings
 
 from .checkrun import ReportCache
 from .errors import init_errors

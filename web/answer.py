@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.model import to_dict
-from extract.taxonomy import load_taxonomy
+from plankb.extract.model import to_dict
+from plankb.extract.taxonomy import load_taxonomy
 
 from .textseg import Mark, segments
 

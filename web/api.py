@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from extract.errors import Errors, InputError, NotFoundError
-from extract.model import to_dict
-from kb.views import clause_view, outline_view
+from plankb.extract.errors import Errors, InputError, NotFoundError
+from plankb.extract.model import to_dict
+from plankb.kb.views import clause_view, outline_view
 
 from . import quizrun
 from .checkrun import DOWNLOADS, render_report, run_check

@@ -20,7 +20,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from extract.errors import DependencyError, Errors, InputError, NotFoundError
+from plankb.extract.errors import DependencyError, Errors, InputError, NotFoundError
 
 from .errors import TooLarge
 
@@ -32,7 +32,7 @@ TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{24}$")
 def checker_api() -> tuple[Any, Any]:
     """(check_bytes, MasterPlan) or DependencyError."""
     try:
-        from checker import MasterPlan, check_bytes
+        from plankb.checker import MasterPlan, check_bytes
     except ImportError as exc:
         raise DependencyError("the draft checker (package `checker`) is not installed in this build.") from exc
     return check_bytes, MasterPlan
@@ -84,7 +84,7 @@ def render_report(report: Any, fmt: str) -> tuple[bytes, str, str]:
         raise InputError(f"unknown report format '{fmt[:20]}'; choose html, md or json.")
     mimetype, ext = DOWNLOADS[fmt]
     try:
-        from checker import render
+        from plankb.checker import render
     except ImportError as exc:
         if fmt == "json":  # the report's own dict is the JSON form
             return json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"), mimetype, ext

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.model import Clause, ClauseKind, Document
+from plankb.extract.model import Clause, ClauseKind, Document
 
 from .textseg import LineIndex, Segment, clause_fact_marks, segments
 

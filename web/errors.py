@@ -12,7 +12,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from extract.errors import DependencyError, InputError, NotBuiltError, NotFoundError, PlankbError
+from plankb.extract.errors import DependencyError, InputError, NotBuiltError, NotFoundError, PlankbError
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.settings import Settings
+from plankb.kb.settings import Settings
 
 
 def _q(name: str, desc: str, schema: dict[str, Any] | None = None, required: bool = False) -> dict[str, Any]:

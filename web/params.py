@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import Request
 
-from extract.errors import InputError
-from extract.model import ClauseKind, Level
+from plankb.extract.errors import InputError
+from plankb.extract.model import ClauseKind, Level
 
 MAX_QUERY_CHARS = 500
 # A year filter: four digits, "2021".
@@ -106,7 +106,7 @@ def choice(value: str, allowed: list[str] | tuple[str, ...], name: str) -> str:
 
 def search_filters(data: dict[str, Any], services: Any) -> dict[str, str]:
     """The search filters of a request, each checked against what exists."""
-    from extract.taxonomy import load_taxonomy
+    from plankb.extract.taxonomy import load_taxonomy
 
     f = {
         "document": text_param(data, "document", "doc", required=False, limit=80),

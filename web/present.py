@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import url_for
 
-from extract.model import Clause, Document, to_dict
+from plankb.extract.model import Clause, Document, to_dict
 
 from .textseg import Mark, Segment, segments
 

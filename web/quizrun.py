@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract.errors import DependencyError, InputError
+from plankb.extract.errors import DependencyError, InputError
 
 from .params import choice, int_param, list_param, text_param
 
@@ -22,9 +22,9 @@ TYPE_LABELS = {"mcq": "单项选择题", "multi": "多项选择题", "tf": "判�
 
 def quiz_api() -> Any:
     try:
-        import quiz
-        from quiz import QuizOptions, generate  # noqa: F401
-        from quiz import export as _export  # noqa: F401
+        from plankb import quiz
+        from plankb.quiz import QuizOptions, generate  # noqa: F401
+        from plankb.quiz import export as _export  # noqa: F401
     except ImportError as exc:
         raise DependencyError("the quiz builder (package `quiz`) is not installed in this build.") from exc
     return quiz
@@ -65,11 +65,11 @@ def options(data: dict[str, Any], services: Any, quiz: Any) -> Any:
 
 def preview(q: Any) -> dict[str, Any]:
     """A question as a dict, with the answer in words and the right options marked."""
-    from extract.model import to_dict
+    from plankb.extract.model import to_dict
 
     d = to_dict(q)
     try:
-        from quiz.model import answer_text
+        from plankb.quiz.model import answer_text
 
         d["answer_text"] = answer_text(q)
     except (ImportError, ValueError, IndexError, TypeError):
@@ -91,7 +91,7 @@ def generate(services: Any, opts: Any) -> list[Any]:
 
 def export(questions: list[Any], fmt: str) -> tuple[bytes, str, str]:
     quiz = quiz_api()
-    from quiz import export as qexport
+    from plankb.quiz import export as qexport
 
     if fmt not in qexport.FORMATS:
         raise InputError(f"unknown quiz format '{fmt[:20]}'; choose one of: {', '.join(qexport.FORMATS)}.")
@@ -103,6 +103,6 @@ def export(questions: list[Any], fmt: str) -> tuple[bytes, str, str]:
 
 def formats() -> list[str]:
     quiz_api()
-    from quiz import export as qexport
+    from plankb.quiz import export as qexport
 
     return list(qexport.FORMATS)

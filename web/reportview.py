@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from extract.facts.deadlines import find_deadlines
-from extract.model import to_dict
+from plankb.extract.facts.deadlines import find_deadlines
+from plankb.extract.model import to_dict
 
 from .checkrun import LimitPair, chart, iso_seconds
 from .textseg import Mark, segments

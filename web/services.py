@@ -14,9 +14,9 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import Any, TypeVar
 
-from extract.model import Clause, Document
-from kb.base import KnowledgeBase
-from kb.settings import Settings
+from plankb.extract.model import Clause, Document
+from plankb.kb.base import KnowledgeBase
+from plankb.kb.settings import Settings
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ class Services:
         if self._searcher is None:
             with self._lock:
                 if self._searcher is None:
-                    from kb.search import Searcher
+                    from plankb.kb.search import Searcher
 
                     with self._db:
                         self._searcher = Searcher(self.kb)
@@ -51,7 +51,7 @@ class Services:
             searcher = self.searcher
             with self._lock:
                 if self._resolver is None:
-                    from kb.wholeads import WhoLeadsResolver
+                    from plankb.kb.wholeads import WhoLeadsResolver
 
                     with self._db:
                         resolver = WhoLeadsResolver(searcher)
@@ -65,7 +65,7 @@ class Services:
             searcher = self.searcher
             with self._lock:
                 if self._asker is None:
-                    from kb.ask import Asker
+                    from plankb.kb.ask import Asker
 
                     self._asker = Asker(searcher)
         return self._asker

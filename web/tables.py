@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.gazetteer import fold
-from extract.model import Clause, ClauseKind, DocType, Document
-from extract.taxonomy import IncidentType, SpecialPlan, load_taxonomy, split_departments
+from plankb.extract.gazetteer import fold
+from plankb.extract.model import Clause, ClauseKind, DocType, Document
+from plankb.extract.taxonomy import IncidentType, SpecialPlan, load_taxonomy, split_departments
 
 
 @dataclass(frozen=True, slots=True)

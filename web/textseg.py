@@ -14,7 +14,7 @@ import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from extract.model import Clause, Document
+from plankb.extract.model import Clause, Document
 
 
 @dataclass(frozen=True, slots=True)

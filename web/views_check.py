@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
-from extract.errors import InputError, PlankbError
+from plankb.extract.errors import InputError, PlankbError
 
 from .checkrun import DOWNLOADS, master_choices, render_report, run_check
 from .errors import status_of

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from extract.errors import Errors, NotFoundError
-from extract.model import DocType
+from plankb.extract.errors import Errors, NotFoundError
+from plankb.extract.model import DocType
 
 from .docview import blocks, fact_counts, outline
 from .params import inputs, int_param

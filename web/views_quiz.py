@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from extract.errors import PlankbError
+from plankb.extract.errors import PlankbError
 
 from . import quizrun
 from .errors import status_of

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
-from extract.errors import InputError
-from extract.model import ClauseKind, Level
-from extract.taxonomy import load_taxonomy
+from plankb.extract.errors import InputError
+from plankb.extract.model import ClauseKind, Level
+from plankb.extract.taxonomy import load_taxonomy
 
 from .answer import answer_card
 from .params import inputs, int_param, search_filters, text_param

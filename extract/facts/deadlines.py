@@ -17,9 +17,9 @@ import calendar
 import re
 from collections.abc import Callable
 
-from extract.facts.levels import find_grade_conditions
-from extract.facts.numbers import NUMBER, fold, format_number, try_number
-from extract.model import Deadline, DeadlineKind, Span
+from plankb.extract.facts.levels import find_grade_conditions
+from plankb.extract.facts.numbers import NUMBER, fold, format_number, try_number
+from plankb.extract.model import Deadline, DeadlineKind, Span
 
 # A duration with its cue; e.g. "2 小时内", "后 30 分钟", "1个工作日内", "半小时内",
 # "16 个工作日内", "30 小时以内".  <pre> or <cue> must be present.

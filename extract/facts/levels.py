@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 
-from extract.facts.numbers import ROMAN, fold, ordinal_to_int
-from extract.model import LevelMention, LevelScheme, Span
+from plankb.extract.facts.numbers import ROMAN, fold, ordinal_to_int
+from plankb.extract.model import LevelMention, LevelScheme, Span
 
 GRADE_RANK = {"特别重大": 1, "重大": 2, "较大": 3, "一般": 4}
 COLOUR_RANK = {"红色": 1, "橙色": 2, "黄色": 3, "蓝色": 4}

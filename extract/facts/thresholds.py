@@ -30,8 +30,8 @@ import dataclasses
 import functools
 import re
 
-from extract.facts.numbers import ARABIC, CHINESE, fold, try_number
-from extract.model import Span, Threshold
+from plankb.extract.facts.numbers import ARABIC, CHINESE, fold, try_number
+from plankb.extract.model import Span, Threshold
 
 # Units as written, longest first where one is a prefix of another.  万/亿 may
 # prefix a base unit ("12.4万人", "93.75 亿 m^3", "1.28 万亿元") and 个 a time or

@@ -34,8 +34,8 @@ WIDTHS = {"desktop": 1280, "phone": 390}
 def live_server(kb_settings, built_kb) -> Iterator[str]:
     import waitress
 
-    from kb.search import Searcher
-    from web import create_app
+    from plankb.kb.search import Searcher
+    from plankb.web import create_app
 
     settings = dataclasses.replace(kb_settings, max_upload_bytes=2_000_000)
     app = create_app(settings, searcher=Searcher(built_kb))
