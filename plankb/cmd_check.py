@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from .cli import common, emit, main, open_kb, say
+from .cli_base import common, emit, main, open_kb, say
 
 FAIL_EXIT = 3
 

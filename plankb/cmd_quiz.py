@@ -11,7 +11,7 @@ import click
 from plankb.quiz.export import FORMATS
 from plankb.quiz.model import TOPICS, TYPES
 
-from .cli import common, emit, main, open_kb, say
+from .cli_base import common, emit, main, open_kb, say
 
 
 @main.command()

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .cli import common, main, say
+from .cli_base import common, main, say
 
 
 @main.command()

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .cli import common, emit, main, open_kb
+from .cli_base import common, emit, main, open_kb
 
 
 @main.command()

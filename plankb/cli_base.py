@@ -1,0 +1,79 @@
+"""The leaf of the command line: the click group and what every command shares.
+
+``main`` (the group), ``common`` (``--json``, ``--data-dir`` and the error
+handling that turns a :class:`PlankbError` into one line on stderr and exit
+code 1), ``emit`` (JSON on stdout), ``say`` (messages on stderr) and
+``open_kb``.  Command modules (``plankb/cmd_*.py``, ``plankb/commands.py``)
+import from here and register themselves on ``main``; ``plankb/cli.py``
+imports them all.  This module imports no command module, so no import order
+can make a cycle.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from plankb.extract.errors import PlankbError
+from plankb.extract.model import to_dict
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def emit(data: Any) -> None:
+    click.echo(json.dumps(to_dict(data), ensure_ascii=False, indent=2))
+
+
+def say(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+def common(func: F) -> F:
+    """--json and --data-dir on every command; typed errors become one line."""
+
+    @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
+    @click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="PLANKB_HOME",
+        help="Knowledge-base directory (env PLANKB_HOME; default ~/.local/share/plankb).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args: Any, data_dir: Path | None = None, **kwargs: Any) -> Any:
+        from plankb.kb.settings import Settings
+
+        settings = Settings.from_env(**({"data_dir": data_dir} if data_dir else {}))
+        try:
+            return func(*args, settings=settings, **kwargs)
+        except PlankbError as exc:
+            say(f"error: {exc}")
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_kb(settings: Any, *, require: bool = True) -> Any:
+    from plankb.kb.base import KnowledgeBase
+
+    kb = KnowledgeBase(settings)
+    if require:
+        kb.require_built()
+    return kb
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="plankb")
+def main() -> None:
+    """plankb: a knowledge base of emergency plans (应急预案).
+
+    \b
+    plankb build                     build the knowledge base from corpus/
+    plankb docs                      list documents
+    plankb show gaz2021-2:4.1.4      a clause with its source lines
+    """
