@@ -18,6 +18,7 @@ from typing import Any
 from plankb.extract.loaders import load_bytes, load_path
 from plankb.extract.model import DocType, Level, Span, Verdict
 from plankb.extract.pipeline import FileMeta, Parsed, parse_text
+from plankb.extract.vocab import DISTRICT_WORD
 
 from .align import Retriever, align
 from .context import Context
@@ -26,11 +27,9 @@ from .report import CheckReport, MasterPlan, summarize
 from .rules import run_rules
 
 DEFAULT_MAX_BYTES = 20_000_000
-DISTRICTS = ("东城", "西城", "朝阳", "海淀", "丰台", "石景山", "门头沟", "房山", "通州", "顺义", "昌平",
-             "大兴", "怀柔", "平谷", "密云", "延庆")
 # A street-level body in a title: "兴谷街道", "金海湖镇", "渔阳地区办事处", "黄松峪乡".
 STREET_TITLE_RE = re.compile(r"([\u4e00-\u9fff]{2,5}(?:街道|地区办事处|镇|乡))(?:突发|人民政府|办事处|党委|应急|总体|防汛|[^\u4e00-\u9fff]|$)")
-DISTRICT_TITLE_RE = re.compile(rf"((?:{'|'.join(DISTRICTS)})区|北京经济技术开发区|北京城市副中心)")
+DISTRICT_TITLE_RE = re.compile(rf"({DISTRICT_WORD}区|北京经济技术开发区|北京城市副中心)")
 # A Markdown pipe-table row and its separator: "| 1 | 水灾 | 区应急管理局 |", "|---|:--|".
 PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_SEP_RE = re.compile(r"^[\s|:\-]+$")

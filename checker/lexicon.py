@@ -15,6 +15,9 @@ from dataclasses import dataclass
 
 from plankb.extract.facts.numbers import fold
 from plankb.extract.model import Level
+from plankb.extract.vocab import GRADE_RANK, GRADE_WORD, RANK_GRADE, say_duration, seconds
+
+__all__ = ["GRADE_RANK", "RANK_GRADE", "say_duration", "seconds"]  # re-exported for the rules
 
 # -- topics ------------------------------------------------------------------
 # (topic, pattern on the heading path, pattern on the sentence).  A sentence
@@ -39,7 +42,7 @@ _TOPIC_TEXT: dict[str, re.Pattern[str]] = {
     # "拨款事宜", "专项准备资金", "应急资金"
     "funding": re.compile(r"拨款|拨付|专项准备资金|应急储备资金|应急资金|资金保障|救灾资金"),
     # "由高到低划分为特别重大、重大、较大、一般4个级别"
-    "grades": re.compile(r"(?:划分为|分为).{0,12}(?:特别重大|重大|较大|一般).{0,16}(?:级别|等级|级|类)"),
+    "grades": re.compile(rf"(?:划分为|分为).{{0,12}}{GRADE_WORD}.{{0,16}}(?:级别|等级|级|类)"),
 }
 _TOPIC_PATH: dict[str, re.Pattern[str]] = {
     "reporting": re.compile(r"信息报送|信息报告|报告制度|信息上报"),
@@ -83,9 +86,7 @@ def topics_of(text: str, path: tuple[str, ...] = ()) -> frozenset[str]:
 
 
 # -- event grades ------------------------------------------------------------
-GRADE_RANK = {"特别重大": 1, "重大": 2, "较大": 3, "一般": 4}
-RANK_GRADE = {v: k for k, v in GRADE_RANK.items()}
-_G = r"(?:特别重大|(?<!特别)重大|较大|一般)"
+_G = GRADE_WORD
 # Nouns after 重大/较大/一般 that are not events: "重大活动", "重大安全风险", "较大影响".
 _NOT_EVENT = r"(?:活动|安全风险|风险|决策|影响|意义|调整|变化|问题|事项|会议|节日|项目|工程|危险源|任务|部署|损失|隐患|性)"
 # A run of grade words with what it qualifies: "重大、特别重大突发事件", "较大及以上汛情",
@@ -183,41 +184,6 @@ def slot_of(kind: str, anchor: str, segment: str, sentence: str, topics: frozens
     if "funding" in topics and _FUNDING_RE.search(seg):
         return "funding"
     return None
-
-
-# -- durations -------------------------------------------------------------------
-_ISO_RE = re.compile(r"^(?:R/)?P(?:(?P<y>[\d.]+)Y)?(?:(?P<mo>[\d.]+)M)?(?:(?P<w>[\d.]+)W)?(?:(?P<d>[\d.]+)D)?"
-                     r"(?:T(?:(?P<h>[\d.]+)H)?(?:(?P<mi>[\d.]+)M)?(?:(?P<s>[\d.]+)S)?)?$")
-
-
-def seconds(iso: str) -> float | None:
-    """Length of an ISO 8601 duration or recurrence ("PT2H", "R/P1Y", "P1D") in seconds."""
-    m = _ISO_RE.match(iso or "")
-    if not m or not any(m.groupdict().values()):
-        return None
-    g = {k: float(v) if v else 0.0 for k, v in m.groupdict().items()}
-    return (g["y"] * 365 + g["mo"] * 30.4 + g["w"] * 7 + g["d"]) * 86400 + g["h"] * 3600 + g["mi"] * 60 + g["s"]
-
-
-def say_duration(iso: str, working_days: bool = False) -> str:
-    """Chinese wording of a limit: PT2H -> 2小时, R/PT30M -> 每30分钟, P1D (working) -> 1个工作日."""
-    m = _ISO_RE.match(iso or "")
-    if not m:
-        return iso
-    rec = iso.startswith("R/")
-    parts = []
-    units = (("y", "年"), ("mo", "个月"), ("w", "周"), ("d", "个工作日" if working_days else "天"),
-             ("h", "小时"), ("mi", "分钟"), ("s", "秒"))
-    for key, unit in units:
-        v = m.group(key)
-        if v:
-            n = float(v)
-            parts.append(f"{int(n) if n == int(n) else n}{unit}")
-    text = "".join(parts) or iso
-    if rec:
-        text = {"1年": "年", "1个月": "月", "1天": "天", "1周": "周"}.get(text, text)
-        return "每" + text
-    return text
 
 
 # -- who is who ----------------------------------------------------------------

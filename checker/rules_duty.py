@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from plankb.extract.facts.numbers import fold
 from plankb.extract.model import Clause, ClauseKind, Finding, Level, Span
 from plankb.extract.taxonomy import IncidentType, Taxonomy, load_taxonomy, split_departments
+from plankb.extract.vocab import COLOUR_RANK, COLOUR_WORD, rank_of
 
 from .context import DEFER_RE, EMERGENCY_TYPES, PARTY_TYPES, UNDER_RE, Context
 from .lexicon import (
@@ -32,9 +33,7 @@ LEAD_HEADER_RE = re.compile(r"主责|牵头(?!编制)|负责部门|责任单位"
 # Command verbs; e.g. "统一指挥处置一般、较大自然灾害", "具体指挥本区相关重大…".
 COMMAND_RE = re.compile(r"统一指挥|指挥处置|组织指挥|具体指挥|负责指挥|统筹指挥|统一领导|负责处置|组织处置|牵头处置")
 # A warning named by colour or number; e.g. "橙色、红色预警", "红色预警", "一级预警".
-WARNING_RE = re.compile(r"(?P<c>(?:红色|橙色|黄色|蓝色)(?:\s*[、和或及与]\s*(?:红色|橙色|黄色|蓝色))*)\s*(?:预警|警报)|(?P<n>[一二三四])\s*级\s*预警")
-_COLOUR_RANK = {"红色": 1, "橙色": 2, "黄色": 3, "蓝色": 4}
-_NUM_RANK = {"一": 1, "二": 2, "三": 3, "四": 4}
+WARNING_RE = re.compile(rf"(?P<c>{COLOUR_WORD}(?:\s*[、和或及与]\s*{COLOUR_WORD})*)\s*(?:预警|警报)|(?P<n>[一二三四])\s*级\s*预警")
 # Who approves, after the warning: "…报分管区领导批准", "由市应急办报市应急委主任批准", "经X批准".
 APPROVE_AFTER_RES = (
     re.compile(r"报(?:请)?(?P<a>[^，。；;、报由]{2,20}?)(?:批准|审批|审准|审定|同意|签发)"),
@@ -219,8 +218,8 @@ def _warning_approvals(s: Sentence) -> list[tuple[tuple[int, ...], str, int, int
     mentions = list(WARNING_RE.finditer(t))
     out = []
     for i, m in enumerate(mentions):
-        ranks = tuple(_COLOUR_RANK[c] for c in re.findall(r"红色|橙色|黄色|蓝色", m.group("c"))) if m.group("c") \
-            else (_NUM_RANK[m.group("n")],)
+        ranks = tuple(COLOUR_RANK[c] for c in re.findall(COLOUR_WORD, m.group("c"))) if m.group("c") \
+            else (rank_of(m.group("n")) or 4,)
         stop = mentions[i + 1].start() if i + 1 < len(mentions) else len(t)
         stop = min(stop, _next_stop(t, m.end()))
         after = t[m.end():stop]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from plankb.extract.facts.numbers import fold, ordinal_to_int
 from plankb.extract.model import Clause, ClauseKind, Finding, Level, Span
+from plankb.extract.vocab import COLOURS, parse_number
 
 from .context import Context
 from .lexicon import COMMAND_FLOOR, LEVEL_DEPTH, RANK_GRADE, grade_runs, level_from_name
@@ -32,8 +33,6 @@ STARTER_RES = (
 SCHEME_RE = re.compile(rf"(?:由高到低|由低到高|分为)[^。；;]{{0,24}}?{_RANK}\s*级|分为\s*[一二三四五两\d]\s*(?:个)?\s*(?:级|等级)")
 _COUNT_RE = re.compile(r"分为\s*(?P<n>[一二三四五两\d])\s*(?:个)?\s*(?:级|等级)(?![、，,和及与或（(]|\s*[一二三四\d]\s*级)"
                        r"|(?P<m>[一二三四五两\d])\s*个\s*(?:级别|等级)")
-_CN = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-COLOURS = ("红色", "橙色", "黄色", "蓝色")
 # The list of warning levels: "一级、二级、三级和四级", "一级（红色）、二级（橙色）…".
 _PAREN = r"(?:\s*[（(][^）)]{1,6}[)）])?"
 _ENUM_RE = re.compile(rf"[一二三四]\s*级{_PAREN}(?:\s*[、和及与]\s*[一二三四]\s*级{_PAREN})+")
@@ -56,7 +55,7 @@ def _count(text: str) -> int | None:
     if not m:
         return None
     v = m.group("n") or m.group("m")
-    return int(v) if v.isdigit() else _CN.get(v)
+    return int(parse_number(v))
 
 
 # ---------------------------------------------------------------------------
@@ -104,7 +103,7 @@ def _warning_schemes(plan: PlanView) -> list[tuple[object, _Warn]]:
             continue
         part = t[re.search(r"分为|划分为", t).start():]
         enum = _ENUM_RE.search(part)
-        levels = [_CN[x] for x in re.findall(r"([一二三四])\s*级", enum.group())] if enum else []
+        levels = [int(parse_number(x)) for x in re.findall(r"([一二三四])\s*级", enum.group())] if enum else []
         colours = re.findall("|".join(COLOURS), t)
         if not levels and not colours:
             continue
@@ -118,7 +117,7 @@ def _warning_schemes(plan: PlanView) -> list[tuple[object, _Warn]]:
             order = list(colours)
         top = re.search(r"([一二三四])\s*级为最高", t)
         count = _count(t) or (len(levels) or len(colours))
-        out.append((s, _Warn(count, mapping, order, _CN[top.group(1)] if top else None)))
+        out.append((s, _Warn(count, mapping, order, int(parse_number(top.group(1))) if top else None)))
     return out
 
 

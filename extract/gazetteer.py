@@ -25,6 +25,7 @@ import yaml
 
 from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import Level, Span
+from plankb.extract.vocab import DISTRICTS
 
 DATA_FILE = Path(__file__).parent / "data" / "orgs.yaml"
 ENV_VAR = "PLANKB_GAZETTEER"
@@ -367,7 +368,7 @@ def _read(path: Path) -> dict[str, Any]:
 def _build(layers: list[dict[str, Any]], names: list[str]) -> Gazetteer:
     types: dict[str, str] = {}
     defaults: dict[str, str] = {}
-    districts: list[str] = []
+    districts: list[str] = list(DISTRICTS)
     raw: dict[str, dict[str, Any]] = {}  # canonical -> merged entry
     rank: dict[str, int] = {}
     roles: list[tuple[int, Role]] = []

@@ -16,6 +16,7 @@ from typing import Any
 
 from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import to_dict
+from plankb.extract.vocab import COLOUR_ENGLISH
 
 from .search import Hit, Searcher, detect_jurisdiction
 
@@ -44,12 +45,11 @@ TIME_UNITS = frozenset(("秒", "分钟", "小时", "天", "日", "周", "个月"
 COUNT_PHRASE_RE = re.compile(r"[一二三四五六七八九十两\d]+(?:个|项|类|级|支|处|座|种)[\u4e00-\u9fff]{0,2}")
 JOINED_RE = re.compile(r"^\s*(?:、|和|及|与|或)\s*$")
 SEAT_RE = re.compile(r"设在([^，。；,;]{2,20})")
-COLOURS = ("红色", "橙色", "黄色", "蓝色")
 MUNICIPAL_BONUS = 1.6
 # English question words and their Chinese plan wording, added to the query so
 # that keyword search can match ("Who approves a red warning?" → 红色预警 批准).
 GLOSSARY = {
-    "red": "红色", "orange": "橙色", "yellow": "黄色", "blue": "蓝色", "warning": "预警", "alert": "预警",
+    **COLOUR_ENGLISH, "warning": "预警", "alert": "预警",
     "approve": "批准", "approves": "批准", "approval": "批准", "report": "报告", "reported": "报告",
     "detailed information": "详细信息", "information": "信息", "release": "发布", "publish": "发布",
     "response": "响应", "level": "级", "start": "启动", "starts": "启动", "drill": "演练", "drills": "演练",

@@ -21,6 +21,7 @@ from typing import Any
 
 from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import Clause, Document, Span
+from plankb.extract.vocab import DISTRICT_WORD, DISTRICTS_ENGLISH
 
 from .base import KnowledgeBase
 from .indexes import check_consistency, incident_tags, keyword_text, paths
@@ -29,8 +30,8 @@ RRF_K = 5
 KEYWORD_WEIGHT = 1.0
 FILTER_KEYS = ("document", "jurisdiction", "level", "kind", "category", "actor", "year", "incident")
 # District names a question may carry: "平谷区…", "Pinggu …".
-DISTRICT_RE = re.compile(r"(平谷|通州|朝阳|海淀|丰台|石景山|门头沟|房山|顺义|昌平|大兴|怀柔|密云|延庆|东城|西城)区?")
-DISTRICT_EN = {"pinggu": "平谷区", "tongzhou": "通州区"}
+DISTRICT_RE = re.compile(rf"({DISTRICT_WORD})区?")
+DISTRICT_EN = {en: zh + "区" for en, zh in DISTRICTS_ENGLISH.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from plankb.extract.vocab import COLOURS, VOCAB, rank_of, try_number, unit_seconds
+
 # Whitespace runs, collapsed first: '区规划自然资源\n分局' -> '区规划自然资源 分局'.
 _WS_RE = re.compile(r"\s+")
 # A single space next to a non-ASCII character is a wrap artefact: '30 分钟' -> '30分钟'.
@@ -24,25 +26,13 @@ _SEG_RE = re.compile(r"[，,：:]")
 MAX_SENTENCE = 120
 MAX_HEAD = 40  # longest opening segment kept in front of a trimmed sentence
 
-CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-RANK_WORDS = ("一级", "二级", "三级", "四级")
-COLOURS = ("红色", "橙色", "黄色", "蓝色")
+RANK_WORDS = tuple(r.ordinal for r in VOCAB.response_levels)
+__all__ = ["COLOURS", "RANK_WORDS"]
 
 # A time quantity inside a deadline, e.g. '2小时' '30 分钟' '1个工作日' '每30分钟' '两小时'.
 QTY_RE = re.compile(
     r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九十]+)\s*(?P<ge>个)?\s*(?P<unit>工作日|小时|分钟|秒|天|日|周|月|年)"
 )
-_UNIT_SECONDS = {
-    "秒": 1,
-    "分钟": 60,
-    "小时": 3600,
-    "天": 86400,
-    "日": 86400,
-    "工作日": 86400,
-    "周": 7 * 86400,
-    "月": 30 * 86400,
-    "年": 365 * 86400,
-}
 # A number with an optional range and the unit written right after it:
 # '90%' in '达到90%以上', '8个学时' in '不少于8个学时', '50%-60%', '0.65‰'.
 NUM_RE = re.compile(
@@ -50,7 +40,6 @@ NUM_RE = re.compile(
 )
 # Level words in headings: '4.3.3 三级响应', '4.2.1 IV级响应', 'Ⅱ级应急响应'.
 LEVEL_RE = re.compile(r"(?P<lv>[一二三四]|Ⅰ|Ⅱ|Ⅲ|Ⅳ|IV|III|II|I)级(?:应急)?响应")
-_LEVEL_RANK = {"一": 1, "二": 2, "三": 3, "四": 4, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "I": 1, "II": 2, "III": 3, "IV": 4}
 
 
 def squash(text: str) -> str:
@@ -59,7 +48,10 @@ def squash(text: str) -> str:
 
 
 def level_rank(word: str) -> int:
-    return _LEVEL_RANK[word]
+    rank = rank_of(word)
+    if rank is None:
+        raise KeyError(word)
+    return rank
 
 
 @dataclass(frozen=True)
@@ -130,16 +122,7 @@ def show(text: str, sent: Sentence, blank: tuple[int, int] | None = None, fill: 
 # -- quantities ---------------------------------------------------------------
 def cn_number(s: str) -> float | None:
     """'30' -> 30, '两' -> 2, '十二' -> 12, '二十' -> 20; None when not a number."""
-    try:
-        return float(s)
-    except ValueError:
-        pass
-    if not s or any(c not in CN_DIGITS and c != "十" for c in s):
-        return None
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return float((CN_DIGITS[a] if a else 1) * 10 + (CN_DIGITS[b] if b else 0))
-    return float(CN_DIGITS[s]) if len(s) == 1 else None
+    return try_number(s) if s else None
 
 
 @dataclass(frozen=True)
@@ -161,7 +144,7 @@ def find_duration(text: str) -> Quantity | None:
     if v is None:
         return None
     unit = m.group("unit")
-    return Quantity(squash(m.group(0)), m.start(), m.end(), v, unit, v * _UNIT_SECONDS[unit])
+    return Quantity(squash(m.group(0)), m.start(), m.end(), v, unit, v * (unit_seconds(unit) or 0))
 
 
 def duration_seconds(text: str) -> float | None:

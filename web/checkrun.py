@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plankb.extract.errors import DependencyError, Errors, InputError, NotFoundError
+from plankb.extract.vocab import seconds
 
 from .errors import TooLarge
 
@@ -138,17 +139,9 @@ class ReportCache:
 
 # -- the time-limit chart --------------------------------------------------------
 
-# ISO 8601 durations as the facts layer writes them: PT30M, PT2H, P1D, P1Y, R/PT30M.
-ISO_DURATION_RE = re.compile(r"^(?:R\d*/)?P(?:(?P<y>\d+(?:\.\d+)?)Y)?(?:(?P<mo>\d+(?:\.\d+)?)M)?(?:(?P<w>\d+(?:\.\d+)?)W)?(?:(?P<d>\d+(?:\.\d+)?)D)?"
-                             r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<mi>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$")
-_UNIT_SECONDS = {"y": 365 * 86400, "mo": 30 * 86400, "w": 7 * 86400, "d": 86400, "h": 3600, "mi": 60, "s": 1}
-
-
 def iso_seconds(value: str) -> float | None:
-    m = ISO_DURATION_RE.match(value or "")
-    if not m or not any(m.groupdict().values()):
-        return None
-    return sum(float(v) * _UNIT_SECONDS[k] for k, v in m.groupdict().items() if v)
+    """Seconds of an ISO 8601 duration (PT30M, R/PT30M); the vocabulary reads it."""
+    return seconds(value)
 
 
 @dataclass(frozen=True, slots=True)

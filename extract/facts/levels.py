@@ -19,12 +19,11 @@ import re
 
 from plankb.extract.facts.numbers import ROMAN, fold, ordinal_to_int
 from plankb.extract.model import LevelMention, LevelScheme, Span
+from plankb.extract.vocab import COLOUR_RANK, COLOUR_WORD, GRADE_RANK, GRADE_WORD, VOCAB
 
-GRADE_RANK = {"特别重大": 1, "重大": 2, "较大": 3, "一般": 4}
-COLOUR_RANK = {"红色": 1, "橙色": 2, "黄色": 3, "蓝色": 4}
-RANK_COLOUR = {v: k[0] for k, v in COLOUR_RANK.items()}  # 1 -> "红"
+RANK_COLOUR = {c.rank: c.short for c in VOCAB.colours}  # 1 -> "红"
 
-_GRADE = r"(?:特别重大|(?<!特别)重大|较大|一般)"
+_GRADE = GRADE_WORD
 _LIST_SEP = r"\s*[、和及或与]\s*"
 # Event categories allowed between a grade word and 事件/事故, e.g. 较大突发公共卫生事件.
 _CATEGORY = (
@@ -47,8 +46,8 @@ _TAIL_RE = re.compile(rf"\s*{_GRADE_TAIL}(?!{_NAME_AFTER})")
 _TAIL_NAME_RE = re.compile(rf"\s*{_GRADE_TAIL}{_NAME_AFTER}")
 
 # Colour warnings, alone or listed: "红色预警", "蓝色、黄色预警", "橙色或红色预警信号".
-COLOUR_RUN_RE = re.compile(r"(?:红色|橙色|黄色|蓝色)(?:\s*[、和或及与]\s*(?:红色|橙色|黄色|蓝色))*\s*预警")
-_COLOUR_RE = re.compile(r"红色|橙色|黄色|蓝色")
+COLOUR_RUN_RE = re.compile(rf"{COLOUR_WORD}(?:\s*[、和或及与]\s*{COLOUR_WORD})*\s*预警")
+_COLOUR_RE = re.compile(COLOUR_WORD)
 
 _RANK = rf"(?:[一二三四]|[1-4]|{ROMAN})"
 # One numbered level with its scheme word: "一级预警", "Ⅲ级应急响应", "II 级应急响应",
