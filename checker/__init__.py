@@ -13,7 +13,7 @@ caller builds the :class:`MasterPlan` and may pass a ``retriever``.
 
 from __future__ import annotations
 
-from .check import check_bytes, check_parsed, check_path, check_text
+from .run import check_bytes, check_parsed, check_path, check_text
 from .report import CheckReport, MasterPlan
 from .rules import RULES
 

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from plankb.checker import RULES, CheckReport, MasterPlan, check_bytes, check_parsed, check_path, check_text
-from plankb.checker.check import detect_level, pipe_tables_to_tsv
+from plankb.checker.run import detect_level, pipe_tables_to_tsv
 from plankb.checker.render import to_html, to_json, to_markdown
 from plankb.checker.report import TYPES
 from plankb.checker.rules import _functions

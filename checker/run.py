@@ -1,4 +1,4 @@
-"""Check a subordinate plan against a master plan: the public entry points.
+"""Run a check of a subordinate plan against a master plan: the public entry points.
 
 ``check_text`` segments the text with the foundation pipeline, picks the
 plan in it (a file may also hold its 印发 notice), works out the plan's level
