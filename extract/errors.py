@@ -59,3 +59,6 @@ class Errors:
     E025 = "no master plan found: {why}; pass --master DOC_ID (see `plankb docs`)."
     E040 = "the query is empty; type a question or keywords."
     E041 = "unknown incident type or question '{query}'."
+    E026 = "{source}: {name}={value!r} is not valid: {why}."
+    E027 = "{path}: not a valid TOML settings file ({why})."
+    E028 = "{path}: unknown setting '{key}'; the settings are: {names}."

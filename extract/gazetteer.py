@@ -1,7 +1,7 @@
 """Organisation gazetteer: resolve department names, find them in text, pair levels.
 
-The data lives in ``extract/data/orgs.yaml`` (plus any files named in the
-``PLANKB_GAZETTEER`` environment variable, merged on top), so users add
+The data lives in ``extract/data/orgs.yaml`` (plus any files of the
+``gazetteer`` setting, env ``PLANKB_GAZETTEER``, merged on top), so users add
 organisations and aliases without touching code.  Matching is a plain
 longest-match over a dictionary of names: names in these documents are broken
 by hard wraps ("区应急管" / "理局"), so the text is matched with its whitespace
@@ -14,7 +14,6 @@ to whoever builds a jieba dictionary).
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from plankb.extract import config
 from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import Level, Span
 from plankb.extract.vocab import DISTRICTS
@@ -322,13 +322,12 @@ def _lengths_by_first(
 # Loading
 # ---------------------------------------------------------------------------
 def load_gazetteer(extra: list[Path] | None = None) -> Gazetteer:
-    """The gazetteer from orgs.yaml, $PLANKB_GAZETTEER files, then ``extra`` files.
+    """The gazetteer from orgs.yaml, the configured files (:mod:`plankb.extract.config`), then ``extra``.
 
     Cached per list of files; call ``load_gazetteer.cache_clear()`` after
     editing a file in a long-running process.
     """
-    env = [Path(p) for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p.strip()]
-    paths = [*env, *(Path(p) for p in extra or [])]
+    paths = [*config.current().gazetteer, *(Path(p) for p in extra or [])]
     return _load(tuple(str(p) for p in paths))
 
 
@@ -357,7 +356,7 @@ def _read(path: Path) -> dict[str, Any]:
             path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         )
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML ({exc}); fix the file or unset {ENV_VAR}.") from exc
+        raise InputError(f"{path}: not valid YAML ({exc}); fix the file or remove it from {ENV_VAR}.") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):

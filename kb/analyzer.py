@@ -40,7 +40,6 @@ directory instead of the world-writable ``/tmp/jieba.cache``.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import tempfile
 import threading
@@ -49,6 +48,8 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, StopFilter, Token, Tokenizer
+
+from plankb.extract import config
 
 # Multi-character function words and the one-character ones: the latter never
 # reach the index, but kb.keyword consults this list before expanding a
@@ -84,14 +85,9 @@ _ready = False
 def cache_dir() -> Path:
     """The private directory for jieba's dictionary cache.
 
-    ``$PLANKB_CACHE_DIR/jieba`` if set, else ``$XDG_CACHE_HOME/plankb/jieba``
-    (``~/.cache/plankb/jieba``).
+    ``<cache_dir>/jieba``, the cache root given to extract by the settings.
     """
-    root = os.environ.get("PLANKB_CACHE_DIR")
-    if root:
-        return Path(root) / "jieba"
-    xdg = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(xdg) / "plankb" / "jieba"
+    return config.current().cache_dir / "jieba"
 
 
 def _jieba() -> Any:

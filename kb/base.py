@@ -39,6 +39,9 @@ class KnowledgeBase:
     settings: Settings = field(default_factory=Settings.from_env)
     _store: Store | None = None
 
+    def __post_init__(self) -> None:
+        self.settings.apply()  # extract segments and resolves names with this KB's gazetteer
+
     @property
     def store(self) -> Store:
         if self._store is None:

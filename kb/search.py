@@ -80,7 +80,7 @@ class Searcher:
         p = paths(kb)
         self.keyword = KeywordIndex.open(p["keyword"])
         self.vector = VectorIndex.load(p["vector"])
-        self.embedder = get_embedder(kb.settings.embedder)
+        self.embedder = get_embedder(kb.settings.embedder, settings=kb.settings)
         self.query_embedder = query_embedder(self.embedder)
         self.docs: dict[str, Document] = {d.id: d for d in kb.documents()}
         self.clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}

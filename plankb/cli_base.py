@@ -35,21 +35,27 @@ def say(msg: str) -> None:
 
 
 def common(func: F) -> F:
-    """--json and --data-dir on every command; typed errors become one line."""
+    """--json, --data-dir and --config on every command; settings and typed errors become one line."""
 
     @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON on stdout.")
     @click.option(
         "--data-dir",
         type=click.Path(file_okay=False, path_type=Path),
-        envvar="PLANKB_HOME",
         help="Knowledge-base directory (env PLANKB_HOME; default ~/.local/share/plankb).",
     )
+    @click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="TOML settings file (env PLANKB_CONFIG; default <data-dir>/plankb.toml when it exists).",
+    )
     @functools.wraps(func)
-    def wrapper(*args: Any, data_dir: Path | None = None, **kwargs: Any) -> Any:
+    def wrapper(*args: Any, data_dir: Path | None = None, config_file: Path | None = None, **kwargs: Any) -> Any:
         from plankb.kb.settings import Settings
 
-        settings = Settings.from_env(**({"data_dir": data_dir} if data_dir else {}))
         try:
+            # Built here, inside the handler: a bad PLANKB_* value is one line, not a traceback.
+            settings = Settings.load(data_dir=data_dir, config_file=config_file).apply()
             return func(*args, settings=settings, **kwargs)
         except PlankbError as exc:
             say(f"error: {exc}")

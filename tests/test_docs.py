@@ -14,6 +14,15 @@ def test_every_command_is_in_the_readme():
     assert not missing
 
 
+def test_every_setting_is_in_the_readme_table():
+    from plankb.kb.settings import FIELDS
+
+    rows = [line for line in README.splitlines() if line.startswith("| `")]
+    missing = [name for name, f in FIELDS.items()
+               if not any(f"`{name}`" in r and f"`{f.metadata['env']}`" in r for r in rows)]
+    assert not missing
+
+
 def test_readme_gives_the_two_setup_commands_and_ci_uses_the_test_one():
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text(encoding="utf-8")
     assert "bash scripts/setup.sh && .venv/bin/plankb serve" in README

@@ -20,6 +20,7 @@ from plankb.extract.errors import InputError
 from plankb.extract.gazetteer import ENV_VAR, Gazetteer, fold, load_gazetteer, local_abbreviations
 from plankb.extract.model import Level
 from plankb.extract.taxonomy import load_taxonomy, split_departments
+from plankb.kb.settings import Settings
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MASTER = CORPUS / "beijing-gazette-2021-31-master-plan.txt"
@@ -428,11 +429,14 @@ def test_extra_yaml_merges_on_top(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         assert "区城市运行管理中心" in {o.canonical for o in g.counterparts("市城市管理委")}
         assert g.type_of("应急主管部门") == "emergency_management"
     monkeypatch.delenv(ENV_VAR)
+    Settings.load().apply()
     assert load_gazetteer().resolve("区城运中心") is None
 
 
 def _with_env(monkeypatch: pytest.MonkeyPatch, path: Path) -> Gazetteer:
+    """$PLANKB_GAZETTEER reaches extract through the settings, as in the CLI and the web app."""
     monkeypatch.setenv(ENV_VAR, str(path))
+    Settings.load().apply()
     return load_gazetteer()
 
 

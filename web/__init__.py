@@ -45,7 +45,7 @@ class MemoryRequest(Request):
 
 def create_app(settings: Settings | None = None, *, searcher: Any = None) -> Flask:
     """The app for ``settings``; pass ``searcher`` to share an already loaded one."""
-    settings = settings or Settings.from_env()
+    settings = (settings or Settings.load()).apply()
     app = Flask(__name__)
     app.request_class = MemoryRequest
     app.config.update(
