@@ -13,8 +13,8 @@ caller builds the :class:`MasterPlan` and may pass a ``retriever``.
 
 from __future__ import annotations
 
-from .run import check_bytes, check_parsed, check_path, check_text
 from .report import CheckReport, MasterPlan
 from .rules import RULES
+from .run import check_bytes, check_parsed, check_path, check_text
 
 __all__ = ["RULES", "CheckReport", "MasterPlan", "check_bytes", "check_parsed", "check_path", "check_text"]

@@ -20,6 +20,8 @@ from plankb.extract.facts.extract import clause_facts
 from plankb.extract.facts.numbers import NUMBER, fold, try_number
 from plankb.extract.gazetteer import Gazetteer, OrgMention, load_gazetteer
 from plankb.extract.model import Clause, ClauseKind, Deadline, DeadlineKind, DocType, Document, Level, Span
+from plankb.extract.obligations import Obligation, obligations
+from plankb.extract.taxonomy import load_taxonomy
 
 from .lexicon import bigrams, level_from_name, slot_of, topics_of
 
@@ -40,6 +42,8 @@ _ISO_UNIT = {
 }
 # A heading that is really a sentence: it ends with "。" or "；".
 _SENTENCE_HEADING_RE = re.compile(r"[\u4e00-\u9fff][^\s]*[，,][^\s]*[。；;]\s*$|[。；;]\s*$")
+# Binding documents: plans and the rules that implement them ("信息报告办法", "值守制度", "实施细则").
+_BINDING_TITLE_RE = re.compile(r"预案|办法|规定|制度|细则|规程")
 # Leading clause numbers, so that "4.1.4 对于…" compares like "对于…".
 _NUMBER_PREFIX_RE = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2}){0,3}|[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])\s*")
 
@@ -139,6 +143,12 @@ class PlanView:
                 out.append(Sentence(c, c.span.start + a, c.span.start + b, text, topics, len(out)))
         return out
 
+    @cached_property
+    def obligations(self) -> list[Obligation]:
+        """Every obligation of the plan (extract.obligations: the same reader for master and draft)."""
+        tax = load_taxonomy()
+        return [o for c in self.clauses for o in obligations(c, self.gazetteer, tax, self.abbreviations)]
+
     def topic(self, name: str) -> list[Sentence]:
         return [s for s in self.sentences if name in s.topics]
 
@@ -152,7 +162,7 @@ class PlanView:
     @cached_property
     def is_plan(self) -> bool:
         """An emergency plan (预案), not a programme (规划), scheme or notice."""
-        return self.document.doc_type is DocType.PLAN or "预案" in self.title
+        return self.document.doc_type is DocType.PLAN or bool(_BINDING_TITLE_RE.search(self.title))
 
     @cached_property
     def is_master_plan(self) -> bool:

@@ -52,6 +52,23 @@ RULES: dict[str, tuple[str, str, str]] = {
         "duty", "紧急状态的决定权限",
         "进入紧急状态须依法提请国务院（或全国人大常委会）决定，下级政府不得自行决定或宣布。",
     ),
+    "duty.task_owner": (
+        "duty", "任务承担单位与上级预案对应",
+        "捐赠、救助、药品医疗器械保障、损失统计、心理干预、信息发布、现场指挥部、避难场所等任务，"
+        "应由与上级预案承担单位相应的本级部门承担；街道（乡镇）不得承担区级及以上职责。",
+    ),
+    "duty.incident_lead": (
+        "duty", "正文中的处置主责部门",
+        "正文或列表中“X由Y牵头处置”“Y：X的处置主责单位”的主责部门，应为上级预案处置分工中主责部门在本级的对应部门。",
+    ),
+    "duty.dropped_step": (
+        "duty", "减省上级要求的环节",
+        "上级预案要求的报告、通报、备案、审核等环节，下级预案不得以“无需”“不再”“可不”免除。",
+    ),
+    "level.warning_adjust": (
+        "level", "调整预警级别须报备",
+        "调整上级发布的预警级别，须报上级应急办和相关部门备案。",
+    ),
     "timeline.deadline": (
         "timeline", "报告、发布和拨款时限",
         "初报、详细信息报送、首次信息发布、拨款手续等时限不得长于上级预案；更短（更严）的时限视为一致。",
@@ -99,6 +116,7 @@ def _functions() -> dict[str, Callable[[Context], Iterable[Finding]]]:
     from . import rules_coverage as c
     from . import rules_duty as d
     from . import rules_level as lv
+    from . import rules_obligation as ob
     from . import rules_timeline as t
 
     return {
@@ -110,6 +128,10 @@ def _functions() -> dict[str, Callable[[Context], Iterable[Finding]]]:
         "duty.report_recipient": d.report_recipient,
         "duty.mobilisation": d.mobilisation,
         "duty.emergency_state": d.emergency_state,
+        "duty.task_owner": ob.task_owner,
+        "duty.incident_lead": ob.incident_lead_prose,
+        "duty.dropped_step": ob.dropped_step,
+        "level.warning_adjust": ob.warning_adjust,
         "timeline.deadline": t.deadline,
         "timeline.interval": t.interval,
         "level.grade_scheme": lv.grade_scheme,

@@ -18,18 +18,15 @@ from typing import Any
 from plankb.extract.loaders import load_bytes, load_path
 from plankb.extract.model import DocType, Level, Span, Verdict
 from plankb.extract.pipeline import FileMeta, Parsed, parse_text
-from plankb.extract.vocab import DISTRICT_WORD
 
 from .align import Retriever, align
 from .context import Context
+from .jurisdiction import detect_level
 from .plan import PlanView
 from .report import CheckReport, MasterPlan, summarize
 from .rules import run_rules
 
 DEFAULT_MAX_BYTES = 20_000_000
-# A street-level body in a title: "兴谷街道", "金海湖镇", "渔阳地区办事处", "黄松峪乡".
-STREET_TITLE_RE = re.compile(r"([\u4e00-\u9fff]{2,5}(?:街道|地区办事处|镇|乡))(?:突发|人民政府|办事处|党委|应急|总体|防汛|[^\u4e00-\u9fff]|$)")
-DISTRICT_TITLE_RE = re.compile(rf"({DISTRICT_WORD}区|北京经济技术开发区|北京城市副中心)")
 # A Markdown pipe-table row and its separator: "| 1 | 水灾 | 区应急管理局 |", "|---|:--|".
 PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_SEP_RE = re.compile(r"^[\s|:\-]+$")
@@ -137,32 +134,6 @@ def master_view(master: MasterPlan) -> PlanView:
         while len(_MASTER_CACHE) > 4:
             _MASTER_CACHE.popitem(last=False)
     return view
-
-
-def detect_level(title: str, text: str, level: str | None, jurisdiction: str | None) -> tuple[Level, str, str]:
-    """(level, jurisdiction, a note on how they were found): given values win,
-    then the title, then the plan's own words (本区/本街道/本市)."""
-    if level:
-        lv = Level(level)
-        return lv, jurisdiction or "", f"层级由调用方指定：{lv.value}"
-    head = title + "\n" + text[:200]
-    m = STREET_TITLE_RE.search(title) or None
-    if m:
-        return Level.STREET, jurisdiction or m.group(1), f"由标题判断为街道（乡镇）级：{m.group(1)}"
-    m = DISTRICT_TITLE_RE.search(head)
-    if m:
-        return Level.DISTRICT, jurisdiction or m.group(1), f"由标题判断为区级：{m.group(1)}"
-    if re.search(r"^(?:中共)?北京市", title.strip()):
-        return Level.MUNICIPAL, jurisdiction or "北京市", "由标题判断为市级"
-    counts = {
-        Level.STREET: len(re.findall(r"本街道|全街道|本镇|全镇|本乡|全乡|街道办事处", text)),
-        Level.DISTRICT: len(re.findall(r"本区|全区|区委|区政府", text)),
-        Level.MUNICIPAL: len(re.findall(r"本市|全市|市委|市政府", text)),
-    }
-    best = max(counts, key=lambda k: counts[k])
-    if counts[best] >= 3:
-        return best, jurisdiction or "", f"由正文用语判断为{best.value}级"
-    return Level.UNKNOWN, jurisdiction or "", "未能判断预案层级"
 
 
 def pipe_tables_to_tsv(text: str) -> str:

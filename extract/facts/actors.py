@@ -24,7 +24,8 @@ from ..gazetteer import OrgMention, load_gazetteer
 from ..model import Actor, Clause, ClauseKind, Role, Span
 
 # Joiners inside a list of organisations: "市应急局、市水务局", "市委办公厅和市政府办公厅".
-JOINER_RE = re.compile(r"^\s*(?:、|，|,|和|及|与|以及|或|或者|及其|等(?:部门|单位)?(?:、)?)\s*$")
+# A shared "值班室" after a list joins it too: "向区委、区政府值班室和区应急办报告" (both duty offices).
+JOINER_RE = re.compile(r"^\s*(?:(?:总)?值班室\s*)?(?:、|，|,|和|及|与|以及|或|或者|及其|等(?:部门|单位)?(?:、)?)\s*$")
 # Cues after a list (checked on the next ~8 characters).  Example: "…牵头，市水务局配合".
 AFTER_CUES: list[tuple[re.Pattern[str], Role]] = [
     (re.compile(r"^(?:等部门|等单位|等)?\s*(?:为)?(?:牵头|主责|组织指挥|统一指挥)"), Role.LEAD),
