@@ -59,6 +59,25 @@ class Errors:
     E025 = "no master plan found: {why}; pass --master DOC_ID (see `plankb docs`)."
     E040 = "the query is empty; type a question or keywords."
     E041 = "unknown incident type or question '{query}'."
+    # Web pages, legacy Word, page images and OCR, OFD (extract/loaders_*.py, issue 13).
+    E070 = "{path}: the web page cannot be parsed ({why})."
+    E071 = "{path}: the {what} cannot be opened ({why}); is it truncated or a renamed file?"
+    E072 = "{path}: the legacy Word (.doc) file cannot be read ({why}); is it damaged, password-protected or a renamed file?"
+    E073 = "{path}: the OFD cannot be opened ({why}); is it truncated or a renamed file?"
+    E074 = (
+        "{path}: scanned PDF, no text layer, and OCR found no text on its {pages} page(s); "
+        "is it a blank or photo-only scan?"
+    )
+    E075 = (
+        "{path}: {what} can only be read with OCR, which is not installed; "
+        "install it with `pip install 'plankb[ocr]'` (scripts/setup.sh --dev does)."
+    )
+    E076 = (
+        "{path}: reading a legacy Word (.doc) file needs the `antiword` program, which is not installed; "
+        "run `apt-get install antiword` (scripts/setup.sh does) or save the file as .docx."
+    )
+    E077 = "{path}: OCR found no text in the {what}; is it a photo without text, or too small to read?"
+    E078 = "{path}: the image is {pixels} pixels, more than the limit of {limit}; scan it at a lower resolution."
     E026 = "{source}: {name}={value!r} is not valid: {why}."
     E027 = "{path}: not a valid TOML settings file ({why})."
     E028 = "{path}: unknown setting '{key}'; the settings are: {names}."

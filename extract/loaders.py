@@ -43,6 +43,13 @@ class Source:
     encoding: str = ""
     pages: int = 0
     warnings: tuple[str, ...] = ()
+    # Fields the file itself states (HTML <meta>/信息公开 block, OFD metadata):
+    # ("title" | "doc_number" | "date" | "issuer", value); pipeline.source_meta reads them.
+    meta: tuple[tuple[str, str], ...] = ()
+    # OCR only: the confidence (0-1) of each line of ``text`` (1.0 for text-layer
+    # lines) and the offset in ``text`` where each page starts.
+    line_confidence: tuple[float, ...] = ()
+    page_starts: tuple[int, ...] = ()
 
 
 # Magic numbers of formats users upload by mistake, checked before any
@@ -102,8 +109,11 @@ _SIMPLIFIED_SHARE = 0.9
 _HAN_SAMPLE = 200_000  # characters: enough to judge, cheap on a 50 MB file
 
 
-def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
-    """Load a file from disk; error messages name ``path`` as given."""
+def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False) -> Source:
+    """Load a file from disk; error messages name ``path`` as given.
+
+    ``ocr`` runs OCR on every PDF page, not only on pages without a text layer.
+    """
     p = Path(path)
     label = str(path)
     if not p.exists():
@@ -117,22 +127,27 @@ def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{label}: cannot be read ({exc.strerror or exc}).") from exc
-    return _load(data, label=label, name=p.name, max_bytes=max_bytes)
+    return _load(data, label=label, name=p.name, max_bytes=max_bytes, ocr=ocr)
 
 
-def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+def load_bytes(data: bytes, name: str, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False) -> Source:
     """Load an in-memory file (a web upload or stdin); ``name`` labels messages."""
-    return _load(bytes(data), label=name, name=Path(name).name or name, max_bytes=max_bytes)
+    return _load(bytes(data), label=name, name=Path(name).name or name, max_bytes=max_bytes, ocr=ocr)
 
 
-def _load(data: bytes, *, label: str, name: str, max_bytes: int) -> Source:
+def _load(data: bytes, *, label: str, name: str, max_bytes: int, ocr: bool = False) -> Source:
     if len(data) > max_bytes:
         raise InputError(Errors.E009.format(path=label, size=len(data), limit=max_bytes))
     if not data:
         raise InputError(Errors.E002.format(path=label))
     suffix = Path(name).suffix.lower()
     if _is_pdf(data):
-        return _load_pdf(data, label=label, name=name)
+        return _load_pdf(data, label=label, name=name, ocr=ocr)
+    from .loaders_formats import load_other  # .doc, page images, OFD (issue 13)
+
+    other = load_other(data, label=label, name=name, max_bytes=max_bytes)
+    if other is not None:
+        return other
     if data.startswith(_ZIP_MAGIC):
         return _load_docx(_check_docx_zip(data, label=label, suffix=suffix), label=label, name=name)
     return _load_text(data, label=label, name=name, suffix=suffix)
@@ -156,6 +171,11 @@ def _load_text(data: bytes, *, label: str, name: str, suffix: str) -> Source:
     warnings = list(notes)
     if suffix in (".pdf", ".docx", ".doc"):
         warnings.append(f"{label}: named '{suffix}' but its content is plain text; read it as text.")
+    from .loaders_html import load_html, looks_like_html
+
+    if looks_like_html(text):
+        body, meta = load_html(text, label=label)
+        return Source(name=name, text=body, kind="html", encoding=encoding, warnings=tuple(warnings), meta=meta)
     kind = "md" if suffix in _MD_SUFFIXES else "txt"
     return Source(name=name, text=text, kind=kind, encoding=encoding, warnings=tuple(warnings))
 
@@ -240,7 +260,7 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 # -- PDF ----------------------------------------------------------------------
 
 
-def _load_pdf(data: bytes, *, label: str, name: str) -> Source:
+def _load_pdf(data: bytes, *, label: str, name: str, ocr: bool = False) -> Source:
     import pdfplumber
 
     try:
@@ -252,6 +272,12 @@ def _load_pdf(data: bytes, *, label: str, name: str) -> Source:
     except Exception as exc:  # pdfminer raises many unrelated types for one bad file
         raise InputError(Errors.E006.format(path=label, why=_pdf_why(exc))) from exc
     blank = [i + 1 for i, t in enumerate(texts) if not t.strip()]
+    if texts and (ocr or blank):
+        from .loaders_ocr import pdf_with_ocr
+
+        done = pdf_with_ocr(data, texts, label=label, name=name, every_page=ocr)
+        if done is not None:
+            return done
     if not texts or len(blank) == len(texts):
         raise InputError(Errors.E005.format(path=label, pages=len(texts)))
     warnings: tuple[str, ...] = ()

@@ -8,6 +8,8 @@ inputs that are never stored.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from pathlib import Path
 from .clean import clean
 from .documents import cut_documents, doc_type_of, jurisdiction_of, level_of, tidy_title
 from .errors import Errors, InputError
+from .loaders import Source
 from .model import Clause, DocType, Document, Level, Span
 from .structure import parse_clauses
 
@@ -33,6 +36,10 @@ class FileMeta:
     level: str = ""
     separate_attachments: bool = False
     master: bool = False
+    doc_number: str = ""  # 文号 stated outside the text (a web page's 信息公开 block)
+    # OCR: confidence of each source line and the source offset where each page starts.
+    line_confidence: tuple[float, ...] = ()
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,46 @@ def file_key(name: str, text: str = "") -> str:
     if len(slug) >= 3:
         return slug[:40]
     return "doc-" + hashlib.sha1((stem + text[:2000]).encode()).hexdigest()[:8]
+
+
+LOW_CONFIDENCE = 0.9  # OCR clauses below this are marked: check them against the scan
+
+
+def source_meta(source: Source, meta: FileMeta | None = None) -> FileMeta:
+    """``meta`` with what the file states filling its empty fields (the caller's values win)."""
+    meta = meta or FileMeta()
+    stated = dict(source.meta)
+    fill = {k: stated[k] for k in ("title", "issuer", "date", "doc_number") if stated.get(k) and not getattr(meta, k)}
+    return dataclasses.replace(meta, **fill, line_confidence=source.line_confidence, page_starts=source.page_starts)
+
+
+def clause_confidence(document: Document) -> tuple[float, ...]:
+    """OCR confidence of each clause in order (empty when the text was not OCR'd)."""
+    value = document.meta("ocr_confidence")
+    return tuple(float(x) for x in value.split()) if value else ()
+
+
+def _with_confidence(doc: Document, clauses: list[Clause], meta: FileMeta, raw: str) -> Document:
+    # A clause's confidence is the lowest of the OCR lines its source range touches.
+    line_starts = [0] + [i + 1 for i, ch in enumerate(raw) if ch == "\n"]
+    conf = meta.line_confidence
+    values = []
+    for c in clauses:
+        src = doc.source_range(c.span)
+        first = bisect.bisect_right(line_starts, src.start) - 1
+        last = bisect.bisect_right(line_starts, max(src.start, src.end - 1)) - 1
+        values.append(min(conf[first : last + 1] or (1.0,)))
+    low = [f"{c.id}={v:.2f}" for c, v in zip(clauses, values) if v < LOW_CONFIDENCE]
+    extra = (("ocr_confidence", " ".join(f"{v:.3f}" for v in values)), ("ocr_low", " ".join(low)))
+    if meta.page_starts:
+        extra += (("ocr_page_starts", " ".join(map(str, meta.page_starts))),)
+    return dataclasses.replace(doc, metadata=doc.metadata + extra)
+
+
+def page_of(document: Document, offset: int) -> int:
+    """1-based page of a source offset of an OCR'd PDF (0 when pages are not known)."""
+    starts = [int(x) for x in document.meta("ocr_page_starts").split()]
+    return bisect.bisect_right(starts, offset) if starts else 0
 
 
 def parse_text(raw: str, name: str = "input.txt", meta: FileMeta | None = None) -> list[Parsed]:
@@ -87,7 +134,7 @@ def parse_text(raw: str, name: str = "input.txt", meta: FileMeta | None = None) 
             source_span=offsets.to_source(Span(0, len(text))) if text else Span(0, 0),
             offsets=offsets,
             issuer=cut.issuer or meta.issuer,
-            doc_number=cut.doc_number,
+            doc_number=cut.doc_number or meta.doc_number,
             date=cut.date or meta.date,
             doc_type=doc_type,
             jurisdiction=jurisdiction,
@@ -95,7 +142,10 @@ def parse_text(raw: str, name: str = "input.txt", meta: FileMeta | None = None) 
             metadata=metadata,
         )
         skip = {k - cut.start for k in cut.skip if cut.start <= k < cut.end}
-        out.append(Parsed(doc, tuple(parse_clauses(doc.id, text, skip))))
+        clauses = parse_clauses(doc.id, text, skip)
+        if meta.line_confidence:
+            doc = _with_confidence(doc, clauses, meta, raw)
+        out.append(Parsed(doc, tuple(clauses)))
     return out
 
 
@@ -108,4 +158,4 @@ def parse_path(path: str | Path, meta: FileMeta | None = None, *, max_bytes: int
     from .loaders import load_path
 
     source = load_path(path, max_bytes=max_bytes)
-    return parse_text(source.text, Path(path).name, meta)
+    return parse_text(source.text, Path(path).name, source_meta(source, meta))
