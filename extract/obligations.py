@@ -123,6 +123,10 @@ _BY_CUE_RE = re.compile(r"^\s*(?:等(?:部门|单位))?\s*(?:(?P<lead>牵头)|(?
 NEGATION_RE = re.compile(r"(?:无需|无须|不需要?|不必|可不|不再|不另行)(?:另行|同步|单独|再)?")
 # A shared-suffix list of department functions: "应急管理、卫生健康、公安部门", "卫生健康等部门".
 _SHARED_SUFFIX_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{2,6})(?:等)?部门")
+# A subject right after a stop, maybe with a determiner: "突发事件发生后,相关区政府和…要…".
+_AFTER_STOP_RE = re.compile(r"[，,：:]\s*(?:相关|有关|各|事发地(?:的)?)?\s*$")
+# Acting under another body: "在区级现场指挥部统一指挥下开展工作" (the other body holds the task).
+_UNDER_RE = re.compile(r"^\s*(?:应|要|须)?\s*在[^，。；;]{1,30}?(?:领导|指挥|指导|组织|协调)下")
 # Segment ends inside a duty: "启动四级响应，成立现场指挥部".
 _SEGMENT_RE = re.compile(r"[，,]")
 # A supporting verb early in a duty: "参与现场指挥部相关工作", "协助卫生健康等部门开展…".
@@ -233,7 +237,7 @@ def _statement(g: Gazetteer, tax: Taxonomy, abbreviations: dict[str, str] | None
                     Duty.PUBLISHER if m.group("pub") else Duty.RESPONSIBLE
                 found.append((run, role, _seg_before(before) + after, neg))
                 continue
-            at_start = first.start <= start0 + 1 or re.search(r"[，,：:]\s*$", before) is not None
+            at_start = first.start <= start0 + 1 or _AFTER_STOP_RE.search(before) is not None
             m = _SUBJECT_CUE_RE.match(after)
             if at_start and m:
                 role = Duty.LEAD if m.group("lead") else Duty.SUPPORT if m.group("sup") else \
@@ -251,7 +255,7 @@ def _statement(g: Gazetteer, tax: Taxonomy, abbreviations: dict[str, str] | None
         # The nearest segment first: "由区委、区政府启动四级响应，…成立现场指挥部" starts a response.
         # "区应急管理局配合": a supporting body shares the statement's task.
         task = task_of(_SEGMENT_RE.split(duty_text)[0]) or task_of(duty_text) or (whole if role is Duty.SUPPORT else None)
-        if role is not Duty.SUPPORT and _SUPPORT_VERB_RE.search(duty_text[:16]):
+        if role is not Duty.SUPPORT and (_SUPPORT_VERB_RE.search(duty_text[:16]) or _UNDER_RE.match(duty_text)):
             role = Duty.SUPPORT  # "…等相关部门应根据需要参与现场指挥部相关工作"
         if task is None:
             continue
