@@ -41,10 +41,13 @@ def quiz(
     """Generate exam questions with their source clauses and export them.
 
     Example: plankb quiz --n 20 --topic 信息报送 --types mcq,tf,cloze --format gift -o quiz.gift.txt
+
+    Formats: gift, moodle-xml, aiken (single-answer only: multi and cloze are left out and counted
+    on stderr), csv, xlsx, anki, json, html and docx (printable papers with the key on its own page).
     """
     from plankb.extract.errors import InputError
     from plankb.quiz import QuizOptions, generate
-    from plankb.quiz.export import export
+    from plankb.quiz.export import aiken_left_out, export, left_out_note
 
     if n > settings.max_quiz:
         say(f"note: --n {n} is more than the limit; generating {settings.max_quiz}.")
@@ -60,7 +63,7 @@ def quiz(
     kb = open_kb(settings)
     documents = {d.id: d for d in kb.documents()}
     questions = generate(kb.clauses(), kb.store.facts(), documents, options)
-    content, mimetype, ext = export(questions, fmt, title=title)
+    content, mimetype, ext = export(questions, fmt, title=title, seed=seed)
     try:
         output.write_bytes(content)
     except OSError as exc:
@@ -75,8 +78,13 @@ def quiz(
         "count": len(questions),
         "by_type": dict(by_type),
         "by_topic": dict(Counter(q.topic for q in questions)),
+        "title": title,
+        # Aiken holds single-answer questions only: what it could not hold, by type.
+        "left_out": aiken_left_out(questions) if fmt == "aiken" else {},
         "questions": [{"id": q.id, "type": q.type, "topic": q.topic, "clause_id": q.clause_id} for q in questions],
     }
+    if summary["left_out"]:
+        say("note: " + left_out_note(summary["left_out"], len(questions)))
     if as_json:
         emit(summary)
         return

@@ -20,7 +20,8 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from .model import TYPE_NAMES, Question, answer_text, letter
+from .model import TYPE_NAMES, Question, letter
+from .paper import key_text, right_column
 
 MODEL_NAME = "plankb 应急预案测验题 v1"
 _FIELDS = ["题干", "选项", "答案", "解析", "出处", "题型"]
@@ -48,10 +49,11 @@ def _model():  # -> genanki.Model
     )
 
 
-def _fields(q: Question) -> list[str]:
+def _fields(q: Question, seed: int) -> list[str]:
     e = html.escape
     if q.type in ("mcq", "multi", "matching"):
-        opts = "<br>".join(f"{letter(i)}. {e(o)}" for i, o in enumerate(q.options))
+        column = right_column(q, seed) if q.type == "matching" else q.options
+        opts = "<br>".join(f"{letter(i)}. {e(o)}" for i, o in enumerate(column))
         if q.type == "matching":
             opts = "<br>".join(f"{i + 1}. {e(a)}" for i, (a, _) in enumerate(q.answer)) + "<hr>" + opts
     elif q.type == "tf":
@@ -59,17 +61,17 @@ def _fields(q: Question) -> list[str]:
     else:
         opts = ""
     src = f"《{q.doc_title}》{q.section}（{q.clause_id}）：{q.quote}"
-    return [e(q.stem), opts, e(answer_text(q)), e(q.explanation), e(src), e(TYPE_NAMES[q.type])]
+    return [e(q.stem), opts, e(key_text(q, seed)), e(q.explanation), e(src), e(TYPE_NAMES[q.type])]
 
 
-def to_apkg(questions: Sequence[Question], title: str) -> tuple[bytes, str, str]:
+def to_apkg(questions: Sequence[Question], title: str, seed: int = 0) -> tuple[bytes, str, str]:
     import genanki
 
     model = _model()
     deck = genanki.Deck(stable_id("plankb deck " + title), title)
     for q in questions:
         tags = [t.replace(" ", "_") for t in (q.topic, q.type, q.jurisdiction, q.doc_id) if t]
-        deck.add_note(genanki.Note(model=model, fields=_fields(q), guid=genanki.guid_for(q.id), tags=tags))
+        deck.add_note(genanki.Note(model=model, fields=_fields(q, seed), guid=genanki.guid_for(q.id), tags=tags))
     package = genanki.Package(deck)
     with tempfile.TemporaryDirectory(prefix="plankb-apkg-") as tmp:
         db = Path(tmp) / "collection.anki2"

@@ -22,7 +22,6 @@ from typing import Any
 from plankb.extract.gazetteer import fold
 from plankb.extract.model import Clause, ClauseKind, Document
 
-from .model import CATEGORIES
 from .text import (
     COLOURS,
     LEVEL_RE,
@@ -175,7 +174,7 @@ def _table_items(c: Clause, doc: Document) -> list[Item]:
     label = squash(c.header[2]).replace(" ", "")
     if "主责" in label:
         kind, group = "lead", _CATEGORY_ALIASES.get(c.group, c.group)
-        topic = group if group in CATEGORIES else "处置分工"
+        topic = "处置分工"  # the category stays in ``group`` (Question.category)
     elif "牵头" in label:
         kind, group, topic = "plan", squash(c.section), "预案管理"  # group: the catalogue's sub-heading
     else:

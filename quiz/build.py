@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from .bank import Item, section_ref
 from .distract import Pools
-from .model import Question
+from .model import CATEGORIES, Question
 from .text import duration_variants, find_duration, number_variants, show, squash
 
 BLANK = "____"
@@ -54,13 +54,35 @@ def _question(item: Item, qtype: str, stem: str, options: Sequence[str], answer:
         accept=tuple(accept),
         doc_title=item.doc.title,
         sources=tuple(sources) or (item.clause.id,),
+        category=item.group if item.kind == "lead" and item.group in CATEGORIES else "",
     )
     return Draft(q, frozenset(keys))
 
 
+# A row number cell: '5', '27', '（3）'.
+_ROW_NO_RE = re.compile(r"^[(（]?\d{1,3}[)）]?$")
+
+
+def row_quote(cells: Sequence[str], header: Sequence[str]) -> str:
+    """A table row as a reader quotes it: '序号5｜突发地质灾害(…)｜市应急局、市规划自然资源委'.
+
+    Gluing the cells ('5突发地质灾害(…)市应急局…') runs the row number into the
+    incident and the incident into the departments; the number keeps its column name.
+    """
+    parts = [squash(c).replace(" ", "") for c in cells]
+    parts = [p for p in parts if p]
+    if parts and header and _ROW_NO_RE.match(parts[0]):
+        label = squash(header[0]).replace(" ", "")
+        if label and len(label) <= 4:
+            parts[0] = label + parts[0]
+    return "｜".join(parts)
+
+
 def quote_of(item: Item) -> str:
     """The whole sentence (or table row) the answer is written in, wrap whitespace removed."""
-    if item.kind in ("lead", "plan") or item.sent is None or item.clause.cells:
+    if item.clause.cells:
+        return row_quote(item.clause.cells, item.clause.header)
+    if item.kind in ("lead", "plan") or item.sent is None:
         return squash(item.clause.text)
     return squash(item.clause.text[item.sent.start : item.sent.end]).rstrip("：:")
 
@@ -226,7 +248,7 @@ def matching(items: Sequence[Item], rng: random.Random) -> Draft | None:
     d = _question(first, "matching", stem, rights, tuple(pairs), expl, 2 + same_group,
                   atoms=[it.key for it in items], quote=quote, sources=[it.clause.id for it in items])
     if first.kind == "lead" and not same_group:
-        d = Draft(_retopic(d.question, "处置分工"), d.atoms)
+        d = Draft(replace(d.question, category=""), d.atoms)
     return d
 
 
@@ -244,12 +266,8 @@ def reverse_multi(dept: str, right: Sequence[Item], wrong: Sequence[Item], rng: 
     d = _question(first, "multi", stem, options, tuple(ixs), expl, 2 + (len(right) >= 3),
                   atoms=[it.key for it in right], quote="；".join(quote_of(it) for it in rows),
                   sources=[it.clause.id for it in rows])
-    topics = {it.topic for it in right}
-    return d if len(topics) == 1 else Draft(_retopic(d.question, "处置分工"), d.atoms)
-
-
-def _retopic(q: Question, topic: str) -> Question:
-    return replace(q, topic=topic)
+    groups = {it.group for it in right}
+    return d if len(groups) == 1 else Draft(replace(d.question, category=""), d.atoms)
 
 
 SINGLE = {"mcq": mcq, "multi": multi, "tf": tf, "cloze": cloze}

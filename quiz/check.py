@@ -29,6 +29,8 @@ _TEMPLATES = (
     re.compile(r"的[^“”，]*?(?:是|为)(?P<v>[^“”]+?)。$"),
 )
 _REF_RE = re.compile(r"^根据《[^》]+》[^，]*，")
+# The column name a row quote puts before the row number: '序号5' (see build.row_quote).
+_ROW_LABEL_RE = re.compile(r"^\D{1,4}(?=[(（]?\d{1,3}[)）]?$)")
 
 
 def _norm(text: str) -> str:
@@ -76,7 +78,7 @@ def problems(q: Question, clause_text: Callable[[str], str], pools: Pools) -> li
     texts = [_norm(clause_text(c)) for c in (q.sources or (q.clause_id,))]
     out = []
     for piece in q.quote.split("；") if len(texts) > 1 else [q.quote]:
-        if not _written(piece, texts):
+        if not all(_written(_ROW_LABEL_RE.sub("", cell), texts) for cell in piece.split("｜")):
             out.append(f"quote not in the cited clause(s): {piece[:40]}")
     for v in right_values(q):
         if not _written(v, texts):

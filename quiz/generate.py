@@ -77,7 +77,7 @@ def candidates(items: Sequence[Item], pools: Pools, options: QuizOptions) -> dic
                 out["matching"].append(d)
     if "multi" in out:
         out["multi"] += _reverse(items, pools, seed)
-    return {t: [d for d in ds if options.wants_topic(d.question.topic)] for t, ds in out.items()}
+    return {t: [d for d in ds if options.wants_topic(d.question.topic, d.question.category)] for t, ds in out.items()}
 
 
 def _tables(items: Sequence[Item]) -> dict[tuple[str, str], list[Item]]:
@@ -168,14 +168,19 @@ def _select(drafts: dict[str, list[Draft]], options: QuizOptions) -> list[Draft]
             # Then prefer a clause not yet asked about in this type (four '…预警用____标示' in a row
             # bore a trainee), then the least used topic.
             best = min(avail, key=lambda d: (bool(d.atoms & needed), (t, d.question.clause_id) in asked,
-                                             topic_uses[d.question.topic]))
+                                             topic_uses[_balance_key(d.question)]))
             picked.append(best)
             used |= best.atoms
             asked.add((t, best.question.clause_id))
-            topic_uses[best.question.topic] += 1
+            topic_uses[_balance_key(best.question)] += 1
             if len(picked) >= options.n:
                 break
     return picked
+
+
+def _balance_key(q: Question) -> str:
+    """Lead questions are balanced by incident category, as they were when the category was their topic."""
+    return q.category or q.topic
 
 
 def _finish(picked: Sequence[Draft], options: QuizOptions) -> list[Question]:

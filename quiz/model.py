@@ -22,12 +22,29 @@ from typing import Any
 
 from plankb.extract.errors import InputError
 
+
+class QuizErrors:
+    """Messages the quiz package raises (codes Q…; the web shows their Chinese side)."""
+
+    Q001 = "the number of questions must be at least 1; got {n}."
+    Q002 = "unknown question type(s) {bad}; use {allowed}."
+    Q003 = "unknown topic(s) {bad}; use one of {allowed}."
+    Q004 = "unknown export format '{fmt}'; use one of {allowed}."
+    Q005 = (
+        "none of the {n} questions can be written as Aiken, which holds single-answer "
+        "questions only; include the mcq, tf or matching type."
+    )
+    Q006 = "not a plankb question table: the columns {columns} are needed."
+
+
 TYPES: tuple[str, ...] = ("mcq", "multi", "tf", "cloze", "matching")
 TYPE_NAMES = {"mcq": "单项选择题", "multi": "多项选择题", "tf": "判断题", "cloze": "填空题", "matching": "匹配题"}
 
 CATEGORIES: tuple[str, ...] = ("自然灾害类", "事故灾难类", "公共卫生类", "社会安全类")
-# Incident-duty questions carry the incident category as their topic;
-# "处置分工" is their parent (and the topic of mixed-category matching).
+# Incident-duty questions (a lead department of an incident type) all carry the topic "处置分工",
+# so that filtering by it returns lead questions only; the incident category of their rows is kept
+# in ``Question.category`` (empty for rows of several categories), and filtering by a category
+# ("自然灾害类") returns the lead questions of that category.
 TOPICS: tuple[str, ...] = (
     "信息报送",
     "预警",
@@ -40,7 +57,6 @@ TOPICS: tuple[str, ...] = (
     "规划目标",
     "综合",
 )
-TOPIC_GROUPS: dict[str, tuple[str, ...]] = {"处置分工": ("处置分工", *CATEGORIES)}
 
 
 @dataclass(frozen=True)
@@ -56,20 +72,19 @@ class QuizOptions:
 
     def validate(self) -> None:
         if self.n < 1:
-            raise InputError(f"the number of questions must be at least 1; got {self.n}.")
+            raise InputError(QuizErrors.Q001.format(n=self.n))
         bad = [t for t in self.types if t not in TYPES]
         if bad or not self.types:
-            raise InputError(
-                f"unknown question type(s) {', '.join(bad) or '(none given)'}; use {', '.join(TYPES)}."
-            )
+            raise InputError(QuizErrors.Q002.format(bad=", ".join(bad) or "(none given)", allowed=", ".join(TYPES)))
         bad = [t for t in self.topics if t not in TOPICS]
         if bad:
-            raise InputError(f"unknown topic(s) {', '.join(bad)}; use one of {', '.join(TOPICS)}.")
+            raise InputError(QuizErrors.Q003.format(bad=", ".join(bad), allowed=", ".join(TOPICS)))
 
-    def wants_topic(self, topic: str) -> bool:
+    def wants_topic(self, topic: str, category: str = "") -> bool:
+        """A question's topic is asked for, or (for lead questions) its incident category is."""
         if not self.topics:
             return True
-        return any(topic in TOPIC_GROUPS.get(t, (t,)) for t in self.topics)
+        return topic in self.topics or bool(category) and category in self.topics
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,8 @@ class Question:
     # Every clause the question draws on (matching and some multi questions cite several rows;
     # their quote then joins the rows with '；').
     sources: tuple[str, ...] = field(default=())
+    # Lead questions: the incident category of the rows they draw on ('自然灾害类'), '' when mixed.
+    category: str = ""
 
 
 def fact_keys(q: Question) -> set[str]:

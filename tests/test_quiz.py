@@ -91,9 +91,14 @@ def test_filters_choose_documents_jurisdiction_and_topics(corpus):
     assert {q.jurisdiction for q in gen(corpus, n=40, jurisdiction="平谷区")} == {"平谷区"}
     qs = gen(corpus, n=40, topics=("信息报送",))
     assert qs and {q.topic for q in qs} == {"信息报送"}
+    # 处置分工 means lead questions: every one asks for a lead department, under that topic,
+    # across the incident categories (kept apart in `category`).
     duty = gen(corpus, n=60, topics=("处置分工",))
-    assert {q.topic for q in duty} <= {"处置分工", "自然灾害类", "事故灾难类", "公共卫生类", "社会安全类"}
-    assert len({q.topic for q in duty}) >= 4
+    assert len(duty) >= 40 and {q.topic for q in duty} == {"处置分工"}
+    assert all("处置主责部门" in q.stem for q in duty)
+    assert {q.category for q in duty} >= {"自然灾害类", "事故灾难类", "公共卫生类", "社会安全类"}
+    nature = gen(corpus, n=20, topics=("自然灾害类",))
+    assert nature and {q.category for q in nature} == {"自然灾害类"} and {q.topic for q in nature} == {"处置分工"}
 
 
 def test_bad_options_are_input_errors(corpus):

@@ -48,3 +48,29 @@ def test_quiz_errors_are_one_line(run, tmp_path):
         assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ")
     res = run("--format", "pdf", "-o", str(tmp_path / "x.pdf"))
     assert res.exit_code == 2  # a usage error: click lists the formats
+
+
+def test_quiz_aiken_says_what_it_left_out(run, tmp_path):
+    out = tmp_path / "q.aiken.txt"
+    res = run("--n", "15", "--seed", "7", "--format", "aiken", "-o", str(out), "--json")
+    assert res.exit_code == 0, res.stderr
+    summary = json.loads(res.stdout)
+    by_type = summary["by_type"]
+    assert summary["left_out"] == {t: by_type[t] for t in ("multi", "cloze") if by_type.get(t)}
+    left = sum(summary["left_out"].values())
+    assert left > 0 and f"Aiken left out {left} of {summary['count']} questions" in res.stderr
+    blocks = out.read_text(encoding="utf-8").strip().split("\n\n")
+    # mcq and tf one block each, matching one block per pair
+    assert len(blocks) >= by_type.get("mcq", 0) + by_type.get("tf", 0) + 3 * by_type.get("matching", 0)
+
+
+def test_quiz_docx_with_title(run, tmp_path):
+    import docx
+
+    out = tmp_path / "paper.docx"
+    res = run("--n", "8", "--format", "docx", "--title", "值班员岗前测验", "-o", str(out), "--json")
+    assert res.exit_code == 0, res.stderr
+    assert json.loads(res.stdout)["title"] == "值班员岗前测验"
+    d = docx.Document(str(out))
+    assert d.paragraphs[0].text == "值班员岗前测验"
+    assert any(p.text == "值班员岗前测验 · 答案与解析" for p in d.paragraphs)

@@ -209,54 +209,77 @@ def test_moodle_xml_parses_and_round_trips(questions, as_json):
         assert j["topic"] in [t.text for t in el.findall("tags/tag/text")]
 
 
-def test_aiken_holds_the_single_answer_questions(questions, as_json):
+def test_aiken_holds_single_answer_questions_and_counts_the_rest(questions, as_json):
+    from plankb.quiz.export import aiken_left_out, left_out_note
+
     content, _, ext = export(questions, "aiken")
     assert ext == "aiken.txt"
     blocks = [b.split("\n") for b in content.decode("utf-8").strip().split("\n\n")]
-    expected = [j for j in as_json if j["type"] in ("mcq", "tf")]
-    assert len(blocks) == len(expected)
-    for lines, j in zip(blocks, expected):
-        stem, *opts, ans = lines
-        assert stem == j["stem"] and re.fullmatch(r"ANSWER: [A-Z]", ans)
-        assert all(re.match(r"[A-Z]\. ", o) for o in opts)
-        texts = [o[3:] for o in opts]
-        pick = "ABCDEFGH".index(ans[-1])
+    expected = []  # (stem, options, right index) as Aiken must hold them
+    for j in as_json:
         if j["type"] == "mcq":
-            assert texts == j["options"] and pick == j["answer"]
-        else:
-            assert texts == ["正确", "错误"] and pick == (0 if j["answer"] else 1)
+            expected.append((j["stem"], j["options"], j["answer"]))
+        elif j["type"] == "tf":
+            expected.append((j["stem"], ["正确", "错误"], 0 if j["answer"] else 1))
+        elif j["type"] == "matching":  # one single-choice question per pair, over the right-hand column
+            expected += [(None, j["options"], j["options"].index(b)) for _, b in j["answer"]]
+    assert len(blocks) == len(expected)
+    for lines, (stem, options, right) in zip(blocks, expected):
+        head, *opts, ans = lines
+        assert re.fullmatch(r"ANSWER: [A-Z]", ans) and all(re.match(r"[A-Z]\. ", o) for o in opts)
+        assert [o[3:] for o in opts] == options and "ABCDEFGH".index(ans[-1]) == right
+        assert head == stem if stem is not None else head.endswith("是（　）。")
+    pair = next(b for b in blocks if b[0].endswith("是（　）。") and "配对" not in b[0])
+    assert "“" in pair[0]
+    left = aiken_left_out(questions)
+    assert left == {t: sum(q.type == t for q in questions) for t in ("multi", "cloze")} and all(left.values())
+    assert f"left out {sum(left.values())} of {len(questions)}" in left_out_note(left, len(questions))
     cloze_only = [q for q in questions if q.type == "cloze"]
     with pytest.raises(InputError):
         export(cloze_only, "aiken")
 
 
-def test_csv_reads_back_with_bom_and_no_formulas(questions, as_json):
+def test_csv_reads_back_with_bom_chinese_headers_and_no_formulas(questions, as_json):
+    from plankb.quiz.export import read_rows
+
     content, mime, ext = export(questions, "csv")
     assert content.startswith(b"\xef\xbb\xbf") and ext == "csv" and mime.startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    head = table[0]
+    for zh in ("题型", "主题", "题干", "选项A", "答案", "解析", "出处文件", "原文"):
+        assert zh in head
+    assert "option_A" not in head and "stem" not in head  # people's columns are Chinese
+    rows = [dict(zip(head, r)) for r in table[1:]]
     assert len(rows) == len(as_json)
     for r, j in zip(rows, as_json):
-        assert (r["id"], r["type"], r["stem"], r["clause_id"], r["quote"]) == (j["id"], j["type"], j["stem"], j["clause_id"], j["quote"])
+        assert (r["id"], r["type"], r["题干"], r["clause_id"], r["原文"]) == (j["id"], j["type"], j["stem"], j["clause_id"], j["quote"])
         assert json.loads(r["answer_json"]) == j["answer"]
     special = next(r for r in rows if r["id"] == "qx1")
-    assert special["option_A"] == "'=SUM(A1)" and special["option_C"] == "'-1" and special["answer"] == f"B. 选项{NASTY}"
+    assert special["选项A"] == "'=SUM(A1)" and special["选项C"] == "'-1" and special["答案"] == f"B. 选项{NASTY}"
+    assert read_rows(table) == questions  # the machine columns re-import every field
 
 
-def test_xlsx_reads_back_with_openpyxl(questions, as_json, tmp_path: Path):
-    content, mime, ext = export(questions, "xlsx")
+def test_xlsx_has_a_chinese_sheet_and_a_machine_sheet(questions, as_json, tmp_path: Path):
+    from plankb.quiz.export import read_rows
+
+    content, mime, ext = export(questions, "xlsx", title="第一期培训")
     assert ext == "xlsx" and "spreadsheetml" in mime
     path = tmp_path / "q.xlsx"
     path.write_bytes(content)
     wb = load_workbook(path)
-    rows = list(wb.active.iter_rows(values_only=True))
-    head = rows[0]
-    assert len(rows) == len(as_json) + 1
-    for r, j in zip(rows[1:], as_json):
+    assert wb.sheetnames == ["试题", "data"] and wb.properties.title == "第一期培训"
+    people = list(wb["试题"].iter_rows(values_only=True))
+    head = people[0]
+    assert head[:6] == ("题型", "主题", "事件类别", "辖区", "难度", "题干")
+    assert not any(h and re.fullmatch(r"[a-z_]+", h) for h in head)
+    assert len(people) == len(as_json) + 1
+    for r, j in zip(people[1:], as_json):
         rec = dict(zip(head, r))
-        assert (rec["id"], rec["stem"], rec["explanation"]) == (j["id"], j["stem"], j["explanation"])
-        assert json.loads(rec["answer_json"]) == j["answer"]
-    special = dict(zip(head, next(r for r in rows if r[0] == "qx1")))
-    assert special["option_A"] == "=SUM(A1)"  # stored as text, not a formula
+        assert (rec["题干"], rec["解析"]) == (j["stem"], j["explanation"])
+    special = dict(zip(head, next(r for r in people if r[5] and r[5].startswith("题干 a~b"))))
+    assert special["选项A"] == "=SUM(A1)"  # stored as text, not a formula
+    machine = list(wb["data"].iter_rows(values_only=True))
+    assert read_rows(machine) == questions
     wb.close()
 
 
@@ -300,6 +323,10 @@ class _Text(HTMLParser):
         self.text.append(data)
 
 
+def _key_letters(key_line: str) -> list[str]:
+    return re.findall(r"\d+—([A-Z])", key_line)
+
+
 def test_html_paper_with_separate_answer_key(questions):
     content, mime, ext = export(questions, "html", title="测验 <1>")
     assert ext == "html" and mime.startswith("text/html")
@@ -314,9 +341,65 @@ def test_html_paper_with_separate_answer_key(questions):
     assert key > max(page.index(html.escape(q.stem, quote=True)) for q in questions)
     assert page.count('class="q"') == len(questions)
     assert "测验 &lt;1&gt; · 答案与解析" in page and "break-before:page" in page
+    assert "姓名：" in text and "单位：" in text and "得分：" in text
+
+
+def test_paper_matching_key_is_shuffled_per_seed(questions):
+    """The printed right-hand column is not the answer order: a key '1—A；2—B；3—C' gives it away."""
+    from plankb.quiz.paper import matching_key, right_column
+
+    matching = [q for q in questions if q.type == "matching"]
+    assert len(matching) >= 2
+    identity = [letter for letter in "ABCDEFGH"]
+    for q in matching:
+        for seed in (5, 6):
+            letters = _key_letters(matching_key(q, seed))
+            assert letters != identity[: len(q.answer)], (q.id, seed)
+            assert sorted(right_column(q, seed)) == sorted(b for _, b in q.answer)
+        assert matching_key(q, 5) == matching_key(q, 5)  # deterministic
+    assert any(matching_key(q, 5) != matching_key(q, 6) for q in matching)  # and depends on the seed
+    page = export(questions, "html", seed=5)[0].decode("utf-8")
+    for q in matching:  # the key in the paper is the one of the printed column
+        assert html.escape(matching_key(q, 5)) in page
+        column = right_column(q, 5)
+        assert f"A. {html.escape(column[0])}" in page
+
+
+def test_docx_paper_reads_back_with_python_docx(questions, tmp_path: Path):
+    import docx
+
+    from plankb.quiz.paper import matching_key
+
+    content, mime, ext = export(questions, "docx", title="2025年第一期值班培训", seed=5)
+    assert ext == "docx" and "wordprocessingml" in mime
+    path = tmp_path / "paper.docx"
+    path.write_bytes(content)
+    d = docx.Document(str(path))
+    paras = [p.text for p in d.paragraphs]
+    assert paras[0] == "2025年第一期值班培训" and d.core_properties.title == "2025年第一期值班培训"
+    assert "姓名：" in paras[1] and "单位：" in paras[1] and "得分：" in paras[1]
+    # the key starts after a page break, and every question comes before it
+    brk = next(i for i, p in enumerate(d.paragraphs) if 'w:type="page"' in p._p.xml)
+    key_head = paras.index("2025年第一期值班培训 · 答案与解析")
+    assert brk < key_head
+    body, key = "\n".join(paras[:brk]), "\n".join(paras[key_head:])
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    for q in questions:
+        assert q.stem in body
+        assert q.explanation in key
+    for q in (q for q in questions if q.type == "matching"):
+        assert matching_key(q, 5) in key
+        assert all(any(a in c for c in cells) for a, _ in q.answer)
+    assert sum(p.startswith("答案：", p.find(". ") + 2) for p in paras[key_head:]) == len(questions)
+
+
+def test_every_text_export_uses_the_title(questions):
+    for fmt in ("gift", "moodle-xml", "json", "html"):
+        content = export(questions, fmt, title="值班员测验")[0].decode("utf-8")
+        assert "值班员测验" in content, fmt
 
 
 def test_unknown_format_is_an_input_error(questions):
-    assert set(FORMATS) == {"gift", "moodle-xml", "aiken", "csv", "xlsx", "anki", "json", "html"}
+    assert set(FORMATS) == {"gift", "moodle-xml", "aiken", "csv", "xlsx", "anki", "json", "html", "docx"}
     with pytest.raises(InputError):
-        export(questions, "docx")
+        export(questions, "pdf")
