@@ -130,7 +130,7 @@ def test_check_page_wrong_type_keeps_the_form_with_a_message(client):
     )
     assert r.status_code == 400
     text = r.get_data(as_text=True)
-    assert "binary" in text and 'id="check-form"' in text
+    assert "看起来是二进制文件" in text and 'id="check-form"' in text
 
 
 def test_report_cache_is_bounded():

@@ -59,6 +59,25 @@ def test_quiz_download_is_deterministic_and_matches_preview(client):
     assert all(x["type"] == "mcq" and x["clause_id"] for x in data["questions"])
 
 
+def test_quiz_title_docx_download_and_aiken_note(client, tmp_path):
+    import io
+
+    import docx
+
+    query = {"go": "1", "n": "12", "seed": "7", "title": "第二期培训"}
+    page = client.get("/quiz", query_string=query).get_data(as_text=True)
+    assert 'name="title"' in page and 'value="第二期培训"' in page
+    note = re.search(r'<p class="note" id="aiken-note">([^<]+)</p>', page)
+    assert note and "Aiken 格式只能保存单选题" in note.group(1) and re.search(r"共 \d+ 道", note.group(1))
+    link = next(x for x in re.findall(r'href="(/quiz/download\?[^"]+)"', page) if "fmt=docx" in x)
+    r = client.get(link.replace("&amp;", "&"))
+    assert r.status_code == 200 and r.headers["Content-Disposition"].endswith("plankb-quiz.docx")
+    d = docx.Document(io.BytesIO(r.data))
+    assert d.paragraphs[0].text == "第二期培训"
+    html_paper = client.get(link.replace("&amp;", "&").replace("fmt=docx", "fmt=html")).get_data(as_text=True)
+    assert "<h1>第二期培训</h1>" in html_paper
+
+
 def test_api_quiz_gift_export(client):
     r = client.post("/api/quiz", json={"n": 4, "seed": 5, "types": ["tf"], "format": "gift"})
     assert r.status_code == 200
@@ -88,4 +107,4 @@ def test_api_quiz_bad_input(client, query, fragment):
 def test_quiz_page_bad_input_shows_message(client):
     r = client.get("/quiz", query_string={"go": "1", "n": "9999"})
     assert r.status_code == 400
-    assert "between 1 and 30" in r.get_data(as_text=True)
+    assert "「题数」必须在 1 到 30 之间，现在是 9999。" in r.get_data(as_text=True)

@@ -12,6 +12,7 @@ from plankb.kb.views import clause_view, outline_view
 
 from . import quizrun
 from .checkrun import DOWNLOADS, render_report, run_check
+from .messages import WebErrors
 from .openapi import spec
 from .params import body_json, inputs, int_param, search_filters, text_param
 from .present import document_json, hit_json
@@ -45,7 +46,7 @@ def search():  # noqa: ANN201
     k = int_param(data, "k", 10, 1, s.settings.max_k)
     mode = text_param(data, "mode", required=False, limit=10) or "hybrid"
     if mode not in ("hybrid", "keyword", "vector"):
-        raise InputError(f"unknown mode '{mode}'; choose hybrid, keyword or vector.")
+        raise InputError(WebErrors.W014.format(mode=mode))
     filters = search_filters(data, s)
     hits = s.searcher.search(q, k=k, filters=filters, mode=mode)
     return jsonify({"query": q, "k": k, "filters": filters, "mode": mode, "hits": [hit_json(h, s) for h in hits]})
@@ -105,17 +106,17 @@ def _check_input() -> tuple[bytes, str, str, str]:
         elif form.get("text", "").strip():
             data, name = form["text"].encode("utf-8"), form.get("name") or "draft.txt"
         else:
-            raise InputError("no draft given: send a 'file' part or a 'text' field.")
+            raise InputError(WebErrors.W015)
     else:
         form = body_json(request)
         text = form.get("text")
         if not isinstance(text, str) or not text.strip():
-            raise InputError("send the draft as multipart 'file', or JSON {\"text\": \"...\", \"name\": \"draft.txt\"}.")
+            raise InputError(WebErrors.W016.format())
         data, name = text.encode("utf-8"), str(form.get("name") or "draft.txt")[:200]
     master = text_param(form, "master", required=False, limit=80)
     fmt = text_param({**request.args, **dict(form)}, "format", required=False, limit=10) or "json"
     if fmt not in DOWNLOADS:
-        raise InputError(f"unknown format '{fmt}'; choose json, md or html.")
+        raise InputError(WebErrors.W017.format(fmt=fmt))
     return data, name, master, fmt
 
 

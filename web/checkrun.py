@@ -24,6 +24,7 @@ from plankb.extract.errors import DependencyError, Errors, InputError, NotFoundE
 from plankb.extract.vocab import seconds
 
 from .errors import TooLarge
+from .messages import WebErrors
 
 DOWNLOADS = {"html": ("text/html; charset=utf-8", "html"), "md": ("text/markdown; charset=utf-8", "md"), "json": ("application/json", "json")}
 # Report tokens as minted by secrets.token_urlsafe(18): 24 URL-safe characters.
@@ -69,7 +70,7 @@ def run_check(services: Any, data: bytes, name: str, master_id: str = "") -> Any
     if len(data) > limit:
         raise TooLarge(Errors.E009.format(path=name, size=len(data), limit=limit))
     if not data.strip():
-        raise InputError("the draft is empty; upload a file or paste its text.")
+        raise InputError(WebErrors.W011)
     check_bytes, MasterPlan = checker_api()
     master_id = master_id or services.master_doc_id
     if master_id not in {d.id for d in master_choices(services)}:
@@ -82,7 +83,7 @@ def run_check(services: Any, data: bytes, name: str, master_id: str = "") -> Any
 def render_report(report: Any, fmt: str) -> tuple[bytes, str, str]:
     """(body, mimetype, extension) of a report download."""
     if fmt not in DOWNLOADS:
-        raise InputError(f"unknown report format '{fmt[:20]}'; choose html, md or json.")
+        raise InputError(WebErrors.W012.format(fmt=fmt[:20]))
     mimetype, ext = DOWNLOADS[fmt]
     try:
         from plankb.checker import render
@@ -121,12 +122,12 @@ class ReportCache:
 
     def get(self, token: str) -> Entry:
         if not TOKEN_RE.match(token):
-            raise NotFoundError("this report does not exist or has expired; check the draft again.")
+            raise NotFoundError(WebErrors.W013)
         with self._lock:
             self._evict()
             entry = self._items.get(token)
         if entry is None:
-            raise NotFoundError("this report does not exist or has expired; check the draft again.")
+            raise NotFoundError(WebErrors.W013)
         return entry
 
     def _evict(self) -> None:

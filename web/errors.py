@@ -1,18 +1,24 @@
 """Errors as JSON under /api/ and as a page elsewhere, always with a 4xx/5xx status.
 
-The library raises typed errors with full-sentence messages; they map to
-status codes here: bad input 400, missing document or clause 404, an
-unbuilt knowledge base or a missing optional package 503.
+The library raises typed errors with full-sentence English messages; they map
+to status codes here: bad input 400, missing document or clause 404, an
+unbuilt knowledge base or a missing optional package 503.  A page shows the
+Chinese message of the same catalogue code (:mod:`web.messages`); the JSON
+keeps the English ``error`` for scripts and adds ``message`` (Chinese) and
+``code``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from plankb.extract.errors import DependencyError, InputError, NotBuiltError, NotFoundError, PlankbError
+
+from .messages import WebErrors, code_of, status_text, zh_message
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +34,12 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(message: str, status: int):  # noqa: ANN201 - a Flask response tuple
+def error_response(message: str, status: int, zh: str | None = None):  # noqa: ANN201 - a Flask response tuple
+    """``message`` in English (JSON ``error``); ``zh`` (default: read from ``message``) for people."""
+    zh = zh or zh_message(message, status)
     if wants_json():
-        return jsonify({"error": message, "status": status}), status
-    return render_template("error.html", message=message, status=status, title=TITLES.get(status, "出错了")), status
+        return jsonify({"error": message, "message": zh, "code": code_of(message), "status": status}), status
+    return render_template("error.html", message=zh, status=status, title=TITLES.get(status, "出错了")), status
 
 
 def status_of(exc: PlankbError) -> int:
@@ -46,22 +54,23 @@ def status_of(exc: PlankbError) -> int:
 def init_errors(app: Flask) -> None:
     @app.errorhandler(PlankbError)
     def _plankb(exc: PlankbError):  # noqa: ANN202
-        return error_response(str(exc), status_of(exc))
+        status = status_of(exc)
+        return error_response(str(exc), status, zh_message(exc, status))
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge):  # noqa: ANN202
         limit = app.config["PLANKB_MAX_UPLOAD"]
-        return error_response(f"the upload is larger than the limit of {limit} bytes ({limit // 1_000_000} MB).", 413)
+        return error_response(WebErrors.W020.format(limit=limit, mb=limit // 1_000_000), 413)
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):  # noqa: ANN202
         code = exc.code or 500
         msg = exc.description or exc.name
-        if code == 404 and not request.path.startswith("/api/"):
-            msg = "没有这个页面。"
-        return error_response(msg, code)
+        # Werkzeug's descriptions are English; a description written in Chinese (the CSRF refusal) stays.
+        zh = msg if re.search(r"[\u4e00-\u9fff]", msg or "") else status_text(code)
+        return error_response(msg, code, zh)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):  # noqa: ANN202
         log.exception("unhandled error on %s", request.path)
-        return error_response("internal error; the server log has the details.", 500)
+        return error_response(WebErrors.W021, 500)

@@ -14,8 +14,10 @@ from typing import Any
 
 from flask import Request
 
-from plankb.extract.errors import InputError
+from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import ClauseKind, Level
+
+from .messages import WebErrors as W
 
 MAX_QUERY_CHARS = 500
 # A year filter: four digits, "2021".
@@ -33,9 +35,9 @@ def body_json(req: Request) -> dict[str, Any]:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"the request body is not valid JSON ({exc}).") from exc
+        raise InputError(W.W001.format(why=exc)) from exc
     if not isinstance(data, dict):
-        raise InputError("the request body must be a JSON object.")
+        raise InputError(W.W002)
     return data
 
 
@@ -64,12 +66,12 @@ def text_param(data: dict[str, Any], *names: str, required: bool = True, limit: 
     if isinstance(val, list):
         val = val[0] if val else ""
     if not isinstance(val, (str, int, float)):
-        raise InputError(f"'{names[0]}' must be a string.")
+        raise InputError(W.W003.format(name=names[0]))
     val = str(val).strip()
     if required and not val:
-        raise InputError("the query is empty; type a question or keywords.")
+        raise InputError(Errors.E040)
     if len(val) > limit:
-        raise InputError(f"'{names[0]}' is {len(val)} characters long; the limit is {limit}.")
+        raise InputError(W.W004.format(name=names[0], length=len(val), limit=limit))
     return val
 
 
@@ -82,9 +84,9 @@ def int_param(data: dict[str, Any], name: str, default: int, lo: int, hi: int) -
     try:
         n = int(str(val).strip())
     except ValueError as exc:
-        raise InputError(f"'{name}' must be a whole number, not '{str(val)[:40]}'.") from exc
+        raise InputError(W.W005.format(name=name, value=str(val)[:40])) from exc
     if not lo <= n <= hi:
-        raise InputError(f"'{name}' must be between {lo} and {hi}, not {n}.")
+        raise InputError(W.W006.format(name=name, lo=lo, hi=hi, n=n))
     return n
 
 
@@ -100,7 +102,7 @@ def list_param(data: dict[str, Any], name: str) -> list[str]:
 def choice(value: str, allowed: list[str] | tuple[str, ...], name: str) -> str:
     if value and value not in allowed:
         shown = "、".join(list(allowed)[:12])
-        raise InputError(f"unknown {name} '{value[:60]}'; choose one of: {shown}.")
+        raise InputError(W.W007.format(name=name, value=value[:60], shown=shown))
     return value
 
 
@@ -122,5 +124,5 @@ def search_filters(data: dict[str, Any], services: Any) -> dict[str, str]:
     choice(f["kind"], KINDS, "clause kind")
     choice(f["category"], [c.name for c in load_taxonomy().categories], "incident category")
     if f["year"] and not YEAR_RE.match(f["year"]):
-        raise InputError(f"'year' must be a four-digit year, not '{f['year']}'.")
+        raise InputError(W.W008.format(value=f["year"]))
     return {k: v for k, v in f.items() if v}

@@ -10,13 +10,15 @@ from typing import Any
 
 from plankb.extract.errors import DependencyError, InputError
 
+from .messages import WebErrors
 from .params import choice, int_param, list_param, text_param
 
 DEFAULT_N = 10
 FORMAT_LABELS = {
     "gift": "Moodle GIFT", "moodle-xml": "Moodle XML", "aiken": "Aiken", "csv": "CSV", "xlsx": "Excel (XLSX)",
-    "anki": "Anki (.apkg)", "json": "JSON", "html": "打印版 HTML",
+    "anki": "Anki (.apkg)", "json": "JSON", "html": "打印版 HTML", "docx": "Word 试卷 (.docx)",
 }
+TITLE_LIMIT = 80
 TYPE_LABELS = {"mcq": "单项选择题", "multi": "多项选择题", "tf": "判断题", "cloze": "填空题", "matching": "匹配题"}
 
 
@@ -89,16 +91,33 @@ def generate(services: Any, opts: Any) -> list[Any]:
     return list(quiz.generate(services.clauses, services.all_facts, services.doc_index, opts))
 
 
-def export(questions: list[Any], fmt: str) -> tuple[bytes, str, str]:
+def title(data: dict[str, Any]) -> str:
+    """The quiz title field ('' when not given: the export's default title)."""
+    return text_param(data, "title", required=False, limit=TITLE_LIMIT)
+
+
+def aiken_note(questions: list[Any]) -> str:
+    """What an Aiken download leaves out, in Chinese ('' when it holds every question)."""
+    from plankb.quiz.export import aiken_left_out
+
+    left = aiken_left_out(questions)
+    if not left:
+        return ""
+    kinds = "、".join(f"{TYPE_LABELS.get(t, t)} {n} 道" for t, n in left.items())
+    return (f"Aiken 格式只能保存单选题：本套 {len(questions)} 题中，{kinds}不会写入 Aiken 文件"
+            "（共 " + str(sum(left.values())) + " 道）；判断题写成“正确/错误”单选，匹配题每一对写成一道单选题。")
+
+
+def export(questions: list[Any], fmt: str, title: str = "", seed: int = 0) -> tuple[bytes, str, str]:
     quiz = quiz_api()
     from plankb.quiz import export as qexport
 
     if fmt not in qexport.FORMATS:
-        raise InputError(f"unknown quiz format '{fmt[:20]}'; choose one of: {', '.join(qexport.FORMATS)}.")
+        raise InputError(WebErrors.W018.format(fmt=fmt[:20], formats=", ".join(qexport.FORMATS)))
     if not questions:
-        raise InputError("no question matches these options; choose other topics, types or documents.")
+        raise InputError(WebErrors.W019)
     del quiz
-    return qexport.export(questions, fmt)
+    return qexport.export(questions, fmt, title=title or qexport.DEFAULT_TITLE, seed=seed)
 
 
 def formats() -> list[str]:

@@ -8,6 +8,7 @@ from plankb.extract.errors import InputError, PlankbError
 
 from .checkrun import DOWNLOADS, master_choices, render_report, run_check
 from .errors import status_of
+from .messages import WebErrors, zh_message
 from .params import text_param
 from .reportview import report_view
 
@@ -38,7 +39,7 @@ def draft_input() -> tuple[bytes, str]:
     text = request.form.get("text", "")
     if text.strip():
         return text.encode("utf-8"), PASTE_NAME
-    raise InputError("no draft given: choose a file (txt, md, pdf, docx) or paste the text.")
+    raise InputError(WebErrors.W010)
 
 
 @bp.get("/check")
@@ -54,7 +55,7 @@ def submit():  # noqa: ANN201
         data, name = draft_input()
         report = run_check(s, data, name, master)
     except PlankbError as exc:
-        return _form(str(exc), request.form.get("text", ""), master, status_of(exc))
+        return _form(zh_message(exc, status_of(exc)), request.form.get("text", ""), master, status_of(exc))
     token = current_app.extensions["plankb_reports"].put(report, name)
     return redirect(url_for("check.report", token=token), code=303)
 
