@@ -40,7 +40,6 @@ QUERIES = [
     "安全生产 十四五 目标",
     "应急救援队伍建设",
 ]
-USER_WORDS = ["市城市管理委", "城市管理委", "轨道交通运营", "市应急局", "区应急局", "市水务局", "市交通委"]
 
 
 def corpus_items() -> list[dict[str, str]]:
@@ -70,10 +69,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     t0 = time.perf_counter()
-    from plankb.kb.analyzer import add_user_words
+    from plankb.extract.tokenizer import tokenizer
     from plankb.kb.keyword import KeywordIndex
 
-    add_user_words(USER_WORDS)
+    tokenizer()  # the shared jieba dictionary with the gazetteer and taxonomy words
     t_init = time.perf_counter() - t0
 
     items = corpus_items()

@@ -4,7 +4,8 @@ spaCy gives the project one place where organisations (``ORG``, from the
 gazetteer) and incident types (``INCIDENT``, from the taxonomy and its
 synonyms) are recognised as entities with character offsets, so callers get
 ``Doc.ents`` instead of hand-rolled matching.  Patterns are generated from
-the YAML data; the names are added to jieba's dictionary first so that a
+the YAML data.  spaCy segments with the shared jieba tokenizer of
+:mod:`plankb.extract.tokenizer`, whose dictionary holds the same names, so a
 name in running text is cut into the same tokens as the pattern.
 
 spaCy and jieba are imported lazily (spaCy's own ``zh`` module does the
@@ -18,8 +19,10 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from . import config
 from .errors import DependencyError, Errors
 from .model import Span
+from .tokenizer import tokenizer
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,35 +33,36 @@ class Entity:
     key: str  # canonical organisation name, or the master-table row of the incident type
 
 
-@functools.cache
 def pipeline() -> Any:
-    """``spacy.blank("zh")`` with the jieba segmenter and an EntityRuler."""
+    """``spacy.blank("zh")`` with the shared jieba tokenizer and an EntityRuler."""
+    return _pipeline(config.current())
+
+
+@functools.lru_cache(maxsize=2)
+def _pipeline(cfg: config.ExtractConfig) -> Any:  # the configuration names the gazetteer files
     try:
-        import jieba
         import spacy
-    except ImportError as exc:  # pragma: no cover - both are dependencies
-        name = "spacy" if "spacy" in str(exc) else "jieba"
-        raise DependencyError(Errors.E030.format(package=name, pip_name=name)) from exc
+        from spacy.lang.zh import Segmenter
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise DependencyError(Errors.E030.format(package="spacy", pip_name="spacy")) from exc
     from .gazetteer import load_gazetteer
     from .taxonomy import load_taxonomy
 
-    jieba.setLogLevel(60)  # its start-up chatter is not for users
     patterns: list[dict[str, Any]] = []
-    words: set[str] = set()
     gaz = load_gazetteer()
     for name in gaz.words():
         org = gaz.resolve(name)
         if org is not None and len(name) >= 3:
             patterns.append({"label": "ORG", "pattern": name, "id": org.canonical})
-            words.add(name)
     for t in load_taxonomy():
         for term in {t.row, t.name, *t.synonyms}:
             if len(term) >= 2:
                 patterns.append({"label": "INCIDENT", "pattern": term, "id": t.row})
-                words.add(term)
-    for w in sorted(words):
-        jieba.add_word(w, freq=2_000_000)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    # Built with the default "char" segmenter and switched: asking spaCy for "jieba" would
+    # make it initialise jieba's global tokenizer (and its /tmp cache) instead of ours.
+    nlp = spacy.blank("zh")
+    nlp.tokenizer.jieba_seg = tokenizer()
+    nlp.tokenizer.segmenter = Segmenter.jieba.value
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
     ruler.add_patterns(patterns)
     return nlp

@@ -233,19 +233,11 @@ class Taxonomy:
         return out
 
     def _jieba(self) -> jieba.Tokenizer:
-        """A private jieba tokenizer with the taxonomy's and gazetteer's words added."""
+        """The shared jieba tokenizer (its dictionary holds the taxonomy's and gazetteer's words)."""
         if self._tokenizer is None:
-            import logging
+            from .tokenizer import tokenizer
 
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)  # the dictionary-loading chatter on stderr
-            tok = jieba.Tokenizer()
-            for w in load_gazetteer().words():
-                tok.add_word(w)
-            for t in self.types:
-                for s in (t.name, *t.synonyms, *t.examples):
-                    tok.add_word(fold(s))
+            tok = tokenizer()
             docs = [_doc_tokens(tok, t) for t in self.types]
             df: dict[str, int] = {}
             for d in docs:

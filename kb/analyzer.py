@@ -32,24 +32,20 @@ Stop words
     The multi-character ones (以及, 或者 …) are removed after positions are
     assigned and leave a gap, the same in documents and queries.
 
-jieba is imported lazily (importing it and loading its dictionary costs about
-a second), logs quietly, and keeps its dictionary cache in a private per-user
-directory instead of the world-writable ``/tmp/jieba.cache``.
+Segmentation is the shared tokenizer of :mod:`plankb.extract.tokenizer`
+(one jieba dictionary: gazetteer names and incident-type terms), the same
+that spaCy and ask use; it is built on first use (about a second).
 """
 
 from __future__ import annotations
 
-import logging
 import re
-import tempfile
-import threading
-from collections.abc import Iterable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, StopFilter, Token, Tokenizer
 
-from plankb.extract import config
+from plankb.extract.tokenizer import tokenizer
 
 # Multi-character function words and the one-character ones: the latter never
 # reach the index, but kb.keyword consults this list before expanding a
@@ -62,11 +58,6 @@ STOP_WORDS: frozenset[str] = frozenset(
     }
 )
 
-# The frequency given to user words: above any entry of jieba's dictionary
-# (the largest, 的, is about 3.2 million), so a user word always wins the
-# segmentation of its characters.
-USER_WORD_FREQ = 10_000_000
-
 # A CJK unified ideograph (basic block, as jieba's own ``re_han_default``);
 # e.g. matches 雪.
 CJK_CHAR = re.compile(r"[\u4e00-\u9fd5]")
@@ -76,102 +67,26 @@ CJK_CHAR = re.compile(r"[\u4e00-\u9fd5]")
 # ``ＰＭ２.５`` into single characters.
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
-_lock = threading.Lock()
-_user_words: dict[str, int] = {}  # every word given to add_user_words, in order
-_applied: set[str] = set()  # the subset already handed to jieba
-_ready = False
-
-
-def cache_dir() -> Path:
-    """The private directory for jieba's dictionary cache.
-
-    ``<cache_dir>/jieba``, the cache root given to extract by the settings.
-    """
-    return config.current().cache_dir / "jieba"
-
-
-def _jieba() -> Any:
-    """jieba's default tokenizer, initialised once, quietly, with our user words."""
-    global _ready
-    import jieba  # lazy: ~1 s on first use
-
-    if _ready and len(_applied) == len(_user_words):
-        return jieba.dt
-    with _lock:
-        if not _ready:
-            jieba.setLogLevel(logging.WARNING)
-            jieba.dt.tmp_dir = str(_private_dir())
-            jieba.dt.initialize()
-            _ready = True
-        for word, freq in _user_words.items():
-            if word not in _applied:
-                jieba.dt.add_word(word, freq)
-                _applied.add(word)
-    return jieba.dt
-
-
-def _private_dir() -> Path:
-    """A directory only this user can write, for jieba's cache.
-
-    jieba writes its cache with ``mkstemp`` + rename inside this directory,
-    which is atomic; the danger of the default is the shared, predictable
-    ``/tmp/jieba.cache`` name.  If the cache directory cannot be created we
-    fall back to a fresh ``mkdtemp`` (private, but no reuse across runs).
-    """
-    path = cache_dir()
-    try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        probe = tempfile.NamedTemporaryFile(dir=path)  # noqa: SIM115 - probe only
-        probe.close()
-        return path
-    except OSError:
-        return Path(tempfile.mkdtemp(prefix="plankb-jieba-"))
-
-
-def add_user_words(words: Iterable[str], freq: int = USER_WORD_FREQ) -> None:
-    """Make domain terms (organisation names, incident types) single words.
-
-    After ``add_user_words(["市城市管理委"])`` jieba's default mode keeps
-    ``市城市管理委`` whole; the analyzer still emits ``城市`` and ``管理`` inside
-    it for recall.  The words are remembered by every :class:`JiebaTokenizer`
-    created afterwards and travel with it in a whoosh schema, so a process that
-    opens an index segments text as the process that built it did.
-    """
-    with _lock:
-        for word in words:
-            word = word.strip()
-            if len(word) >= 2 and word not in _user_words:
-                _user_words[word] = freq
-    _jieba()  # apply now: code may call jieba directly after this
-
-
-def user_words() -> tuple[str, ...]:
-    """The user words added so far, in the order they were added."""
-    return tuple(_user_words)
-
-
 class JiebaTokenizer(Tokenizer):
     """Whole jieba words plus the dictionary words inside them (see module doc).
 
-    ``words`` are extra user words this tokenizer needs (default: those added
-    with :func:`add_user_words` so far).  The tokenizer is pickled into the
-    whoosh schema, so it must hold only plain data.
+    The tokenizer is pickled into the whoosh schema, so it holds no state: the
+    words come from the shared tokenizer, built from the gazetteer and the
+    taxonomy, the same in the process that builds an index and in those that
+    open it.
     """
 
-    def __init__(self, words: Iterable[str] | None = None) -> None:
-        self.words: tuple[str, ...] = tuple(words) if words is not None else user_words()
-
     def __getstate__(self) -> dict[str, Any]:
-        return {"words": self.words}  # not the _synced flag: re-sync after unpickling
+        return {}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.words = tuple(state.get("words", ()))
+        pass  # indexes built before issue 15 pickled their user words here; the dictionary is shared now
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, JiebaTokenizer) and self.words == other.words
+        return isinstance(other, JiebaTokenizer)
 
     def __hash__(self) -> int:
-        return hash(self.words)
+        return hash(JiebaTokenizer)
 
     def __call__(  # type: ignore[override]
         self,
@@ -186,9 +101,6 @@ class JiebaTokenizer(Tokenizer):
         mode: str = "",
         **kwargs: Any,
     ) -> Iterator[Token]:
-        if not self.__dict__.get("_synced"):
-            add_user_words(self.words)
-            self._synced = True
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:  # whoosh passes pre-tokenized values this way
             t.original = t.text = value
@@ -222,7 +134,7 @@ def segment(text: str) -> Iterator[tuple[str, int, int]]:
     full-width folding; whitespace, punctuation and single CJK characters are
     left out.
     """
-    dt = _jieba()
+    dt = tokenizer()
     for word, start, end in dt.tokenize(text.translate(_FULLWIDTH)):
         if not any(c.isalnum() for c in word):
             continue
@@ -239,7 +151,7 @@ def _inner_words(word: str) -> list[tuple[int, int]]:
     """
     if len(word) < 3 or not CJK_CHAR.match(word):
         return []
-    dag = _jieba().get_DAG(word)
+    dag = tokenizer().get_DAG(word)
     return [
         (i, j + 1) for i, ends in sorted(dag.items()) for j in ends if j > i and (i, j + 1) != (0, len(word))
     ]

@@ -87,9 +87,9 @@ def intent_of(question: str) -> str:
 
 
 def _tokens(question: str) -> list[str]:
-    import jieba
+    from plankb.extract.tokenizer import tokenizer
 
-    return [w for w in jieba.lcut_for_search(question) if len(w) >= 2 and not re.fullmatch(r"[谁多久哪个什么几]+", w)]
+    return [w for w in tokenizer().lcut_for_search(question) if len(w) >= 2 and not re.fullmatch(r"[谁多久哪个什么几]+", w)]
 
 
 def _closeness(text: str, pos: int, words: list[str]) -> float:

@@ -65,17 +65,6 @@ def ids_digest(ids: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
 
 
-def _domain_words() -> list[str]:
-    from plankb.extract.gazetteer import load_gazetteer
-    from plankb.extract.taxonomy import load_taxonomy
-
-    words = set(load_gazetteer().words())
-    for t in load_taxonomy():
-        words.add(t.name)
-        words.update(s for s in t.synonyms if 2 <= len(s) <= 8)
-    return sorted(w for w in words if len(w) >= 2)
-
-
 def incident_tags(kb: KnowledgeBase) -> dict[str, set[str]]:
     """Incident types (master-table rows) each clause speaks of, from the stored facts."""
     from plankb.extract.taxonomy import load_taxonomy
@@ -95,7 +84,6 @@ def incident_tags(kb: KnowledgeBase) -> dict[str, set[str]]:
 
 def refresh_indexes(kb: KnowledgeBase, *, rebuild: bool = False, progress: bool = False) -> dict[str, Any]:
     """Rebuild both indexes from the store; return counts for the report."""
-    from .analyzer import add_user_words
     from .embed import CachedEmbedder, get_embedder
     from .keyword import KeywordIndex, clause_item
     from .vector import VectorIndex
@@ -111,7 +99,6 @@ def refresh_indexes(kb: KnowledgeBase, *, rebuild: bool = False, progress: bool 
     for f in kb.store.facts(kind="actor"):
         actors.setdefault(f["clause_id"], set()).add(f.get("canonical") or f.get("name", ""))
     incidents = incident_tags(kb)
-    add_user_words(_domain_words())
     items = []
     for c in clauses:
         item = clause_item(c, docs[c.doc_id], incident=sorted(incidents.get(c.id, ())), actors=sorted(actors.get(c.id, ())), years=YEAR_RE.findall(c.text))

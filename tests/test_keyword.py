@@ -15,11 +15,11 @@ from __future__ import annotations
 import pickle
 from pathlib import Path
 
-import jieba
 import pytest
 
 from plankb.extract.errors import Errors, InputError, NotBuiltError
-from plankb.kb.analyzer import STOP_WORDS, add_user_words, chinese_analyzer
+from plankb.extract.tokenizer import tokenizer
+from plankb.kb.analyzer import STOP_WORDS, chinese_analyzer
 from plankb.kb.keyword import KeywordHit, KeywordIndex
 
 MASTER = "bj-2021-19"  # 北京市突发事件总体应急预案（2021年修订）
@@ -97,9 +97,6 @@ FIVE_RISK = (
     "随着全市森林覆盖率的不断提升，受高温、干旱、大风等极端天气和农业、旅游等生产活动影响，火源管控难度增大。"
     "此外，作为中国大陆唯一发生过8级地震的特大城市，由地震引发的大灾、巨灾防范工作仍不容忽视。"
 )
-
-USER_WORDS = ["市城市管理委", "城市管理委", "轨道交通运营", "市应急局"]
-
 
 def _master(clause_id: str, text: str, section: str, kind: str, **extra: object) -> dict:
     return {
@@ -179,7 +176,6 @@ def row(n: int) -> str:
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    add_user_words(USER_WORDS)
     path = tmp_path_factory.mktemp("kw") / "keyword"
     KeywordIndex.build(path, ITEMS).close()
     return path
@@ -194,7 +190,6 @@ def kw(index_dir: Path):
 @pytest.fixture
 def fresh(tmp_path: Path):
     """A private copy of the index for tests that change it."""
-    add_user_words(USER_WORDS)
     with KeywordIndex.build(tmp_path / "keyword", ITEMS) as ix:
         yield ix
 
@@ -234,18 +229,18 @@ def test_analyzer_covers_jieba_search_mode() -> None:
     ours = {(t.text, t.startchar, t.endchar) for t in chinese_analyzer()(text, chars=True)}
     theirs = {
         (w, s, e)
-        for w, s, e in jieba.tokenize(text, mode="search")
+        for w, s, e in tokenizer().tokenize(text, mode="search")
         if len(w) > 1 and any(c.isalnum() for c in w) and w not in STOP_WORDS
     }
     assert theirs <= ours
 
 
-def test_user_words_stay_one_token() -> None:
-    add_user_words(USER_WORDS)
-    assert [w for w, _, _ in jieba.tokenize("市城市管理委负责")][0] == "市城市管理委"
-    # (not the row name itself: the knowledge base adds whole incident-type rows as words too)
-    assert [w for w, _, _ in jieba.tokenize("轨道交通运营企业")][0] == "轨道交通运营"
-    assert [w for w, _, _ in jieba.tokenize("市应急局、市水务局")][0] == "市应急局"
+def test_dictionary_words_stay_one_token() -> None:
+    """Gazetteer names and incident-type terms are words of the shared tokenizer (extract/tokenizer.py)."""
+    tok = tokenizer()
+    assert [w for w, _, _ in tok.tokenize("市城市管理委负责")][0] == "市城市管理委"  # gazetteer
+    assert [w for w, _, _ in tok.tokenize("煤气味很重")][0] == "煤气味"  # a synonym of 燃气事故
+    assert [w for w, _, _ in tok.tokenize("市应急局、市水务局")][0] == "市应急局"
     tokens = {
         t.text: (t.pos, t.startchar, t.endchar)
         for t in chinese_analyzer()(TABLE_236[20], positions=True, chars=True)
@@ -253,14 +248,17 @@ def test_user_words_stay_one_token() -> None:
     start = TABLE_236[20].index("市城市管理委")
     assert tokens["市城市管理委"][1:] == (start, start + 6)
     # the shorter words inside it are emitted at the same position, for recall
-    assert tokens["城市管理委"] == (tokens["市城市管理委"][0], start + 1, start + 6)
-    assert tokens["城市"][0] == tokens["管理"][0] == tokens["市城市管理委"][0]
+    assert tokens["城市"] == (tokens["市城市管理委"][0], start + 1, start + 3)
+    assert tokens["管理"][0] == tokens["市城市管理委"][0]
 
 
-def test_user_words_travel_with_a_pickled_analyzer() -> None:
-    add_user_words(USER_WORDS)
-    tokenizer = pickle.loads(pickle.dumps(chinese_analyzer()))[0]
-    assert set(USER_WORDS) <= set(tokenizer.words)
+def test_a_pickled_analyzer_segments_the_same() -> None:
+    """The analyzer travels in the whoosh schema: unpickled, it cuts text as the one that built the index."""
+    analyzer = pickle.loads(pickle.dumps(chinese_analyzer()))
+    text = TABLE_236[20] + FIVE_RISK
+    assert [(t.text, t.pos, t.startchar) for t in analyzer(text, positions=True, chars=True)] == [
+        (t.text, t.pos, t.startchar) for t in chinese_analyzer()(text, positions=True, chars=True)
+    ]
 
 
 # -- searching ----------------------------------------------------------------
@@ -297,7 +295,8 @@ def test_city_management_commission_rows(kw: KeywordIndex) -> None:
     assert set(ids(hits[:5])) == {row(n) for n in CITY_MANAGEMENT_ROWS}
     for hit in hits[:5]:
         text = TEXTS[hit.clause_id]
-        assert [text[s:e] for s, e in hit.highlights] == ["城市管理委"]
+        # 城市管理委 is no dictionary word (市城市管理委 is): the query is 城市 + 管理 (委 alone is not indexed)
+        assert [text[s:e] for s, e in hit.highlights] == ["城市", "管理"]
     # the Pinggu row, led by 区城市管理委, is found without the level filter
     assert f"{PINGGU}/t2.3.6/18" in ids(kw.search("城市管理委", k=10))
 

@@ -57,7 +57,7 @@ def test_one_cache_root(clean_env, tmp_path):
     s = Settings.load()
     assert (s.cache_dir, s.model_cache) == (tmp_path / "c", tmp_path / "c" / "models")
     s.apply()
-    from plankb.kb.analyzer import cache_dir
+    from plankb.extract.tokenizer import cache_dir
 
     assert cache_dir() == tmp_path / "c" / "jieba"
     clean_env.setenv("PLANKB_MODEL_CACHE", str(tmp_path / "m"))
