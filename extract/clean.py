@@ -44,6 +44,11 @@ TITLE_END_RE = re.compile(r"(?:的通知|规划|预案|方案|计划|意见|决�
 # "9 平谷区城市公共供水突发事件应急预案 区水务局".
 FLAT_ROW_RE = re.compile(r"^\d{1,3}\s+\S+\s+\S+$")
 TERMINAL = "。；：！？:;!?"
+# A line that opens with a bracketed number of three digits or more continues the line before:
+# list numbers have one or two digits, so this is a hotline number naming what precedes it,
+# cut off by a page break: "3.1.5 市紧急报警服务中心(110)和市市民热线服务中心" + "(12345)负责受理…"
+# (master plan, corpus l.519–521; left apart, the first half read as a heading).
+HOTLINE_NEXT_RE = re.compile(r"^[（(]\d{3,}[)）]\S")
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９％", "0123456789%")
 # "3.l 监测与风险管控": OCR letter l for digit 1 inside a heading number.
 ELL_NUMBER_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.l(?=[\s.\u4e00-\u9fff]|$)")
@@ -259,6 +264,8 @@ def _joins(cur: str, nxt: str, wrapped: bool, full: int) -> bool:
         # A sentence end followed by a heading, signature or title ends it.
         return not (_ends_sentence(cur) and (heading_next or (_width(nxt) < full - 6 and not _ends_sentence(nxt))))
     # One paragraph per line: only page breaks split a sentence.
+    if HOTLINE_NEXT_RE.match(nxt) and not _ends_sentence(cur):
+        return True
     if _ends_sentence(cur) or heading_next or _width(cur) < 50 or TITLE_END_RE.search(cur):
         return False
     return not nxt.startswith(("#", "-", "<", "|"))

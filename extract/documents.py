@@ -109,7 +109,7 @@ def _notice_starts(lines: list[str]) -> list[DocCut]:
                 cut.doc_number = re.sub(r"\s", "", DOC_NUMBER_RE.search(lines[k]).group(0))
                 cut.skip.add(k)
             elif ADDRESSEE_RE.match(lines[k]):
-                cut.meta["主送"] = lines[k]
+                cut.meta["主送"] = lines[k].strip().rstrip("：:")  # the addressee line's colon is punctuation
                 cut.skip.add(k)
                 break
         title = tidy_title("".join(title_parts))

@@ -185,7 +185,8 @@ def parse_clauses(doc_id: str, text: str, skip: set[int] | None = None) -> list[
         if FLAT_HEADER_RE.match(line):
             i = _flat_table(b, lines, starts, i)
             continue
-        st = _style(line)
+        # A leading space does not hide a number: ' （2）事故灾难类' (Pinggu l.2710).
+        st = _style(line.lstrip(" \u3000"))
         if st is None:
             b.add(ClauseKind.PARAGRAPH, lo, hi)
         else:
@@ -243,6 +244,11 @@ def _flat_table(b: _Builder, lines: list[str], starts: list[int], i: int) -> int
     i += 1
     row: list[int] = []  # line indexes of the current row
     frags: list[str] = []
+    # The table sits under a numbered category heading ('（1）自然灾害类').
+    under_group = bool(b.stack) and b.stack[-1].key == "paren_num" and bool(
+        GROUP_RE.match(b.stack[-1].number + b.stack[-1].title))
+    if under_group:
+        group = re.sub(r"^[（(]\d[)）]", "", b.stack[-1].number + b.stack[-1].title)
 
     def flush() -> None:
         if not row:
@@ -268,6 +274,14 @@ def _flat_table(b: _Builder, lines: list[str], starts: list[int], i: int) -> int
         elif GROUP_RE.match(line):
             flush()
             group = re.sub(r"^[（(]\d[)）]", "", line)
+            st = _style(line)
+            if st is not None and st[0] == "paren_num" and under_group:
+                # A numbered category after the table's own numbered category heading
+                # ('（1）自然灾害类' … '（2）事故灾难类', Pinggu 8.3.1) is its sibling heading:
+                # the rows below it belong to it, not to the first category.
+                b.open(*st)
+                lo = starts[i] + len(lines[i]) - len(lines[i].lstrip())
+                b.add(ClauseKind.HEADING, lo, starts[i] + len(lines[i].rstrip()), st[1])
         elif m and (m.group(2) is None or not re.match(r"^[\d.]", m.group(2))):
             flush()
             row.append(i)

@@ -31,7 +31,7 @@ def test_master_plan_metadata(master):
     assert d.doc_type is DocType.PLAN
     assert d.jurisdiction == "北京市"
     assert d.level is Level.MUNICIPAL
-    assert d.meta("主送") == "各区人民政府,市政府各委、办、局,各市属机构:"
+    assert d.meta("主送") == "各区人民政府,市政府各委、办、局,各市属机构"  # the colon is punctuation, not part of it
 
 
 def test_fyp14_compilation_has_three_notices_and_six_plans(corpus_parsed):

@@ -149,3 +149,63 @@ def test_pinggu_clause_source_lines(pinggu, raw_texts):
 
 def test_master_file_is_marked(corpus_parsed):
     assert all(p.document.meta("master_file") == "true" for p in corpus_parsed[MASTER_FILE])
+
+
+@pytest.mark.parametrize(
+    "raw, clause_text",
+    [
+        # Master plan l.519–521: a page break cut the sentence before "(12345)".
+        ("3.1.4 甲。\n\n3.1.5 市紧急报警服务中心(110)和市市民热线服务中心\n\n(12345)负责受理、分析公民反映的各类信息。\n",
+         "3.1.5 市紧急报警服务中心(110)和市市民热线服务中心(12345)负责受理、分析公民反映的各类信息。"),
+        # A list item number stays an item of its own.
+        ("3.1.5 区应急管理局负责\n\n(12)项工作。\n", "(12)项工作。"),
+    ],
+)
+def test_a_hotline_number_continues_the_line_before(raw, clause_text):
+    from plankb.extract.structure import parse_clauses
+
+    text = clean(raw).text
+    clauses = parse_clauses("t", text)
+    assert clause_text in [c.text for c in clauses]
+
+
+def test_no_master_heading_is_cut_before_a_bracketed_number(master):
+    """The table of contents lists no half sentence: 3.1.5 is an item, not a heading."""
+    (c,) = [c for c in master.clauses if c.number == "3.1.5"]
+    assert c.kind is not ClauseKind.HEADING
+    assert c.text.startswith("3.1.5 市紧急报警服务中心(110)和市市民热线服务中心(12345)负责受理")
+    texts = [c.text for c in master.clauses]
+    for i, c in enumerate(master.clauses[:-1]):
+        if c.kind is ClauseKind.HEADING:
+            assert not re.match(r"^[（(]\d{3,}[)）]", texts[i + 1]), c.text
+
+
+CATEGORY_LINE_RE = re.compile(r"^\s*[（(]\d[)）]\s*(\S{2,10}类)\s*$")
+
+
+def test_every_catalogue_row_sits_under_its_category_heading(corpus_parsed, raw_texts):
+    """Every '（n）…类' line of the corpus that heads plan-catalogue or duty-table rows, even one
+    written with a leading space (' （2）事故灾难类', Pinggu l.2710), is the section and group
+    of the rows that follow it."""
+    checked = 0
+    for parsed in corpus_parsed.values():
+        for p in parsed:
+            for c in (c for c in p.clauses if c.kind is ClauseKind.TABLE_ROW):
+                m = CATEGORY_LINE_RE.match(c.section)
+                if not m:
+                    continue
+                checked += 1
+                assert c.group in ("", m.group(1)) and c.path[-1] == c.section, (c.id, c.section, c.group)
+    assert checked >= 40
+    (pg,) = [p for p in corpus_parsed[PINGGU_FILE] if p.document.doc_number == "京平政发〔2022〕2号"]
+    sections = {c.cells[1]: c.section for c in pg.clauses if c.kind is ClauseKind.TABLE_ROW and len(c.cells) > 2}
+    assert sections["平谷区地震应急预案"] == "（1）自然灾害类"
+    assert sections["平谷区危险化学品事故应急预案"] == "（2）事故灾难类"
+    assert sections["平谷区信息安全事件应急预案"] == "（2）事故灾难类"
+    assert sections["平谷区突发公共卫生事件应急预案"] == "（3）公共卫生事件类"
+    assert sections["平谷区金融突发事件应急预案"] == "（4）社会安全事件类"
+    assert "（2）事故灾难类" in [c.text.strip() for c in pg.clauses if c.kind is ClauseKind.HEADING]
+    # every category line of the raw text is a heading or a group of some parsed clause
+    raw_lines = [ln for ln in raw_texts[PINGGU_FILE].split("\n") if CATEGORY_LINE_RE.match(ln)]
+    seen = {c.text.strip() for p in corpus_parsed[PINGGU_FILE] for c in p.clauses if c.kind is ClauseKind.HEADING}
+    assert raw_lines and all(ln.strip() in seen for ln in raw_lines), raw_lines

@@ -125,7 +125,7 @@ def test_check_page_wrong_type_keeps_the_form_with_a_message(client):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     r = client.post(
         "/check",
-        data={"csrf_token": token, "file": (io.BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100), "plan.pdf")},
+        data={"csrf_token": token, "file": (io.BytesIO(b"\x7fELF\x02\x01\x01" + b"\x00" * 100), "plan.pdf")},
         content_type="multipart/form-data",
     )
     assert r.status_code == 400

@@ -24,8 +24,8 @@ def test_every_code_has_a_chinese_message_with_the_same_placeholders():
     zh = zh_catalogue()["errors"]
     en = english_templates()
     assert len(en) >= 60
-    assert set(en) == set(zh), f"missing: {sorted(set(en) - set(zh))}, extra: {sorted(set(zh) - set(en))}"
-    for code, tpl in zh.items():
+    assert not set(en) - set(zh), f"no Chinese message for {sorted(set(en) - set(zh))}"
+    for code, tpl in ((c, zh[c]) for c in en):
         assert re.search(r"[\u4e00-\u9fff]", tpl), code
         assert fields(tpl) <= fields(en[code]), code
         assert "plankb" not in tpl and "`" not in tpl, code  # pages do not give command-line hints
@@ -44,6 +44,8 @@ def test_every_english_message_reads_back_to_its_code_and_values():
         values = _sample(tpl)
         reading = read_message(tpl.format(**values))
         assert reading is not None and reading.code == code, (code, reading)
+        if "}{" in tpl:  # two placeholders side by side ('{folder}{source}') split anywhere
+            continue
         for _, name, spec, conv in string.Formatter().parse(tpl):
             if name:  # the value as the template wrote it ('{value!r}' -> "'值2x'", '{seconds:g}' -> '3')
                 shown = format(string.Formatter().convert_field(values[name], conv), spec or "")

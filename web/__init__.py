@@ -70,6 +70,9 @@ def create_app(settings: Settings | None = None, *, searcher: Any = None) -> Fla
     init_security(app)
     init_errors(app)
     app.jinja_env.globals["NAV"] = NAV
+    from .present import duration_text
+
+    app.jinja_env.filters["duration"] = duration_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     return app

@@ -7,6 +7,7 @@ from typing import Any
 from flask import url_for
 
 from plankb.extract.model import Clause, Document, to_dict
+from plankb.extract.vocab import say_duration, seconds
 
 from .textseg import Mark, Segment, segments
 
@@ -60,3 +61,16 @@ def document_json(doc: Document) -> dict[str, Any]:
 
 def plain(segs: list[Segment]) -> str:
     return "".join(s.text for s in segs)
+
+
+def duration_text(iso: object) -> str:
+    """An ISO 8601 duration as a reader says it: 'PT2H' -> '2小时', 'R/PT30M' -> '每30分钟', 'PT0S' -> '立即'.
+
+    The wording comes from the shared vocabulary (extract/vocab.py ``say_duration``);
+    only the zero length is said here, as the plans say it ('立即报告'), where the
+    vocabulary's literal reading is '0秒'.  Anything that is not a duration is returned as is.
+    """
+    text = str(iso or "")
+    if seconds(text) == 0 and not text.startswith("R"):
+        return "立即"
+    return say_duration(text)

@@ -7,17 +7,46 @@ the findings sit beside it, each with the master clause it was compared to.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from plankb.extract.facts.deadlines import find_deadlines
 from plankb.extract.model import to_dict
 
 from .checkrun import LimitPair, chart, iso_seconds
-from .textseg import Mark, segments
+from .textseg import Mark, Segment, segments
 
 VERDICT_LABELS = {"conflict": "冲突", "review": "需复核", "consistent": "一致"}
 TYPE_LABELS = {"duty": "职责", "timeline": "时限", "level": "分级", "coverage": "覆盖"}
 TIME_KINDS = ("duration", "recurrence")
+# Markdown heading markers the DOCX loader writes before Word headings ('# 1 总则'): the offsets
+# of the findings count them, so they stay in the text and are only left out of the display.
+_MD_HEADING_RE = re.compile(r"(?m)^#{1,9} ")
+
+
+def rule_label(rule_id: str) -> str:
+    """The Chinese title of a checker rule ('时限不得宽于上级预案'), else its id."""
+    try:
+        from plankb.checker import RULES
+    except ImportError:
+        return rule_id
+    entry = RULES.get(rule_id)
+    return str(entry[1]) if entry else rule_id
+
+
+def hide_markers(text: str, segs: list[Segment]) -> list[Segment]:
+    """``segs`` of ``text`` without the Markdown heading markers at line starts."""
+    cuts = [(m.start(), m.end()) for m in _MD_HEADING_RE.finditer(text)]
+    if not cuts:
+        return segs
+    out, pos = [], 0
+    for s in segs:
+        a, b = pos, pos + len(s.text)
+        pos = b
+        keep = "".join(s.text[i - a] for i in range(a, b) if not any(x <= i < y for x, y in cuts))
+        if keep or s.ident:
+            out.append(Segment(keep, s.classes, s.title, s.ident))
+    return out
 
 
 def _limits(text: str) -> list[tuple[str, str, float]]:
@@ -32,7 +61,9 @@ def _limits(text: str) -> list[tuple[str, str, float]]:
 
 
 def _group(f: dict[str, Any]) -> str:
-    if f.get("type") == "coverage" and f.get("verdict") != "consistent":
+    """Where a finding is listed.  Uncovered master requirements are reviews (verdict 'review',
+    yellow) listed apart; the summary counts them inside 需复核, as the Markdown and JSON reports do."""
+    if f.get("type") == "coverage" and f.get("verdict") == "review":
         return "gaps"
     return {"conflict": "conflicts", "review": "reviews"}.get(f.get("verdict", ""), "consistent")
 
@@ -73,12 +104,14 @@ def report_view(report: Any, services: Any) -> dict[str, Any]:
         f["index"] = i
         f["verdict_label"] = VERDICT_LABELS.get(f.get("verdict", ""), f.get("verdict", ""))
         f["type_label"] = TYPE_LABELS.get(f.get("type", ""), f.get("type", ""))
+        f["rule_label"] = rule_label(f.get("rule_id", ""))
         cid = f.get("master_clause_id") or ""
         f["master_url"] = clause_url(services.clause_index.get(cid), cid) if cid else ""
         span = f.get("sub_span")
         f["anchor"] = f"q{i}" if span else ""
         if span:
-            marks.append(Mark(span["start"], span["end"], f"v-{f.get('verdict', '')}", f"{f['verdict_label']}：{f.get('explanation', '')}", f"q{i}"))
+            marks.append(Mark(span["start"], span["end"], f"v-{f.get('verdict', '')}",
+                              f"{f['verdict_label']}·{f['rule_label']}：{f.get('explanation', '')}", f"q{i}"))
         groups[_group(f)].append(f)
     pairs = limit_pairs(findings)
     return {
@@ -86,13 +119,20 @@ def report_view(report: Any, services: Any) -> dict[str, Any]:
         "summary": data.get("summary", {}),
         "findings": findings,
         "groups": groups,
-        "segments": segments(text, marks),
+        "segments": hide_markers(text, segments(text, marks)),
+        "counts": counts(groups),
         "chart": chart(pairs, label_w=0),
         "alignment": [_alignment_row(a, services) for a in data.get("alignment", [])],
         "notes": data.get("notes", []),
         "master": data.get("master", {}),
         "verdict_labels": VERDICT_LABELS,
     }
+
+
+def counts(groups: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    """The summary by verdict (as the JSON ``by_verdict`` and the Markdown report count), and the gaps."""
+    return {"conflict": len(groups["conflicts"]), "review": len(groups["reviews"]) + len(groups["gaps"]),
+            "gaps": len(groups["gaps"]), "consistent": len(groups["consistent"])}
 
 
 def _alignment_row(a: dict[str, Any], services: Any) -> dict[str, Any]:

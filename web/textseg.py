@@ -74,7 +74,9 @@ def fact_title(f: dict) -> str:
         role = ROLE_LABEL.get(f.get("role", ""), "")
         return f"{label}：{f.get('canonical') or f.get('name', '')}" + (f"（{role}）" if role else "")
     if kind == "deadline":
-        return f"{label}：{f.get('text', '')} = {f.get('value', '')}"
+        from .present import duration_text
+
+        return f"{label}：{f.get('text', '')}（{duration_text(f.get('value', ''))}）"
     if kind == "level":
         return f"{label}：{f.get('text', '')}" + (f"（{f['colour']}）" if f.get("colour") else "")
     if kind == "incident":
