@@ -9,7 +9,17 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --upgrade pip
 # CPU torch first and alone: the local 2.13.0 file, not a CUDA build.
 .venv/bin/python -c "import torch" 2>/dev/null || .venv/bin/python -m pip install -q torch==2.13.0
+# Legacy Word (.doc) files are read with Debian's antiword (extract/loaders_doc.py).
+if ! command -v antiword >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq antiword >/dev/null) \
+      || echo "warning: could not install antiword; .doc files cannot be read" >&2
+  else
+    echo "warning: antiword not found (apt-get install antiword); .doc files cannot be read" >&2
+  fi
+fi
 if [ "${1:-}" = "--dev" ]; then
+  # dev includes the OCR extra, so the OCR tests run in CI.
   .venv/bin/python -m pip install -q -e '.[dev]'
   # tests/fixtures_make.py builds Chinese PDFs with fpdf2: it needs a CJK font fontconfig can list.
   if ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q .; }; then
