@@ -28,6 +28,11 @@ class NotFoundError(PlankbError):
     """A document, clause or incident type asked for does not exist."""
 
 
+class WriteError(PlankbError):
+    """The knowledge base cannot be written now (another writer, read-only, disk full);
+    nothing was changed."""
+
+
 class Errors:
     """Catalogue of message templates (spaCy's ``Errors`` is the model)."""
 
@@ -59,6 +64,25 @@ class Errors:
     E025 = "no master plan found: {why}; pass --master DOC_ID (see `plankb docs`)."
     E040 = "the query is empty; type a question or keywords."
     E041 = "unknown incident type or question '{query}'."
+    # Writing the knowledge base (kb/store.py, kb/lock.py, kb/indexes.py).
+    E050 = (
+        "another writing process is running in {path} (另一个写入进程正在运行); "
+        "waited {seconds:g} s; run the command again when it has finished."
+    )
+    E051 = "{path} is read-only, so writing is disabled; reading commands still work."
+    E052 = "cannot write to {path}: the disk is full; free some space and run the command again (nothing was changed)."
+    E053 = "cannot write to {path}: permission denied; check its owner and mode (nothing was changed)."
+    E054 = "cannot write to {path}: {why} (nothing was changed)."
+    E055 = (
+        "{path}: a different file named '{name}' is stored already ({documents}); this one was stored "
+        "separately as '{file_id}'. To replace the stored one, run `plankb ingest --replace {path}`."
+    )
+    E056 = "{path}: --replace found no stored file named '{name}'; `plankb docs` lists what is stored."
+    E057 = "{path}: --replace matches {count} stored files ({names}); name the one to replace with --id."
+    E058 = "the indexes in {path} are behind the store and cannot be brought forward now ({why}); {hint}"
+    E059 = "{path}: the same content is stored already as '{other}'; nothing was added."
+    E065 = "--id '{file_id}' is not a usable file id; use a name such as drafts/pinggu-2024."
+    E066 = "--id names one file, but {count} files were given."
     # Web pages, legacy Word, page images and OCR, OFD (extract/loaders_*.py, issue 13).
     E070 = "{path}: the web page cannot be parsed ({why})."
     E071 = "{path}: the {what} cannot be opened ({why}); is it truncated or a renamed file?"

@@ -74,22 +74,25 @@ class Searcher:
         from .vector import VectorIndex
 
         kb.require_built()
-        if check:
-            check_consistency(kb)
         self.kb = kb
-        p = paths(kb)
-        self.keyword = KeywordIndex.open(p["keyword"])
-        self.vector = VectorIndex.load(p["vector"])
+        # One read snapshot: the clauses and the index generation they were
+        # committed with (a writer publishing the next one is not seen half).
+        with kb.store.snapshot():
+            if check:
+                check_consistency(kb)
+            p = paths(kb)
+            self.keyword = KeywordIndex.open(p["keyword"])
+            self.vector = VectorIndex.load(p["vector"])
+            self.docs: dict[str, Document] = {d.id: d for d in kb.documents()}
+            self.clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
+            self._incidents = incident_tags(kb)
+            self._actors: dict[str, set[str]] = {}
+            for f in kb.store.facts(kind="actor"):
+                self._actors.setdefault(f["clause_id"], set()).update({f.get("canonical", ""), f.get("name", "")})
         self.embedder = get_embedder(kb.settings.embedder, settings=kb.settings)
         self.query_embedder = query_embedder(self.embedder)
-        self.docs: dict[str, Document] = {d.id: d for d in kb.documents()}
-        self.clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
         self._lock = threading.Lock()
         self._recent: dict[str, Any] = {}
-        self._incidents = incident_tags(kb)
-        self._actors: dict[str, set[str]] = {}
-        for f in kb.store.facts(kind="actor"):
-            self._actors.setdefault(f["clause_id"], set()).update({f.get("canonical", ""), f.get("name", "")})
 
     def clear_cache(self) -> None:
         """Forget recent query vectors (benchmarks time cold queries)."""

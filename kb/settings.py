@@ -73,6 +73,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text.strip())
+    except ValueError:
+        raise ValueError("not a number of seconds (write 30 or 0.5)") from None
+    if not value >= 0 or value == float("inf"):
+        raise ValueError("must be 0 or more seconds")
+    return value
+
+
 def _text(text: str) -> str:
     return text
 
@@ -117,6 +127,8 @@ class Settings:
     max_quiz: int = _setting(200, env="PLANKB_MAX_QUIZ", parse=_positive_int, help="most questions one quiz may have")
     secret_key: str = _setting("", env="PLANKB_SECRET_KEY", parse=_text,
                                help="Flask secret for CSRF tokens; random per process when empty")
+    lock_timeout: float = _setting(30.0, env="PLANKB_LOCK_TIMEOUT", parse=_seconds,
+                                   help="seconds a writer waits for another writer of the data directory (0: fail at once)")
 
     def __post_init__(self) -> None:
         if self.model_cache is None:  # one cache root: models sit under it unless told otherwise

@@ -65,11 +65,19 @@ def common(func: F) -> F:
 
 
 def open_kb(settings: Any, *, require: bool = True) -> Any:
+    """The knowledge base for a reading command: indexes brought forward if they
+    are behind (and said so), a read-only directory read as it is (and said so)."""
     from plankb.kb.base import KnowledgeBase
+    from plankb.kb.indexes import ensure_indexes
 
-    kb = KnowledgeBase(settings)
+    kb = KnowledgeBase(settings, notify=say)
     if require:
         kb.require_built()
+        if kb.readonly:
+            from plankb.extract.errors import Errors
+
+            say(f"note: {Errors.E051.format(path=settings.data_dir)}")
+        ensure_indexes(kb)
     return kb
 
 

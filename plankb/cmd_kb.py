@@ -24,7 +24,7 @@ def build(settings: Any, as_json: bool, corpus: Path | None, rebuild: bool) -> N
     """
     from plankb.kb.build import build_all
 
-    report = build_all(settings, corpus_dir=corpus, rebuild=rebuild, progress=not as_json)
+    report = build_all(settings, corpus_dir=corpus, rebuild=rebuild, progress=not as_json, notify=say)
     if as_json:
         emit(report)
     else:
@@ -42,9 +42,18 @@ def build(settings: Any, as_json: bool, corpus: Path | None, rebuild: bool) -> N
 @click.option("--jurisdiction", help="Jurisdiction of the documents, e.g. 平谷区.")
 @click.option("--level", type=click.Choice(["national", "municipal", "district", "street"]), help="Administrative level.")
 @click.option("--title", help="Title for a file that has none.")
+@click.option("--id", "file_id", help="Store the file under this id instead of its path (one file only).")
+@click.option("--replace", is_flag=True, help="Replace the stored file with the same id or base name (keeps its document ids).")
 @common
-def ingest(settings: Any, as_json: bool, files: tuple[Path, ...], jurisdiction: str | None, level: str | None, title: str | None) -> None:
+def ingest(
+    settings: Any, as_json: bool, files: tuple[Path, ...], jurisdiction: str | None, level: str | None,
+    title: str | None, file_id: str | None, replace: bool,
+) -> None:
     """Add files (txt, md, pdf, docx) to the knowledge base.
+
+    A file is stored under its path (relative to the corpus folder, else
+    absolute) or --id; a same-named file from another folder is stored beside
+    the stored one, never over it, unless --replace is given.
 
     Example: plankb ingest draft.docx --jurisdiction 平谷区 --level district
     """
@@ -52,12 +61,13 @@ def ingest(settings: Any, as_json: bool, files: tuple[Path, ...], jurisdiction: 
     from plankb.kb.build import ingest_files
 
     meta = FileMeta(jurisdiction=jurisdiction or "", level=level or "", title=title or "")
-    results = ingest_files(settings, list(files), meta)
+    results = ingest_files(settings, list(files), meta, file_id=file_id, replace=replace, notify=say)
     if as_json:
         emit(results)
     else:
         for r in results:
-            say(f"{r.status:>9}  {r.file}: {', '.join(r.documents) or r.error}")
+            was = f"  (replaced {', '.join(r.replaced)})" if r.replaced else ""
+            say(f"{r.status:>9}  {r.file}: {', '.join(r.documents) or r.error}{was}")
     if any(r.status == "failed" for r in results):
         sys.exit(1)
 

@@ -123,12 +123,13 @@ def test_cli_who_leads_json_shape_and_batch(kb_settings, tmp_path):
 
 def test_missing_index_is_reported_with_a_rebuild_hint(kb_settings, tmp_path):
     from plankb.kb.base import KnowledgeBase
+    from plankb.kb.indexes import paths
     from plankb.kb.settings import Settings
 
     data = tmp_path / "kb"
     shutil.copytree(kb_settings.data_dir, data)
-    shutil.rmtree(data / "vector")
     kb = KnowledgeBase(Settings(data_dir=data, embedder="hash"))
+    shutil.rmtree(paths(kb)["vector"])
     with pytest.raises(NotBuiltError, match="plankb build --rebuild"):
         Searcher(kb)
     kb.close()
