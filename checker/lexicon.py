@@ -195,7 +195,7 @@ COMMAND_FLOOR = {Level.NATIONAL: 1, Level.MUNICIPAL: 1, Level.DISTRICT: 3, Level
 
 # Names that reveal their level: "兴谷街道应急委", "金海湖镇政府" (street); "平谷区…", "区应急办" (district).
 _STREET_NAME_RE = re.compile(
-    r"街道|乡镇|办事处|镇(?:政府|人民政府|党委|应急)|乡(?:政府|人民政府)|社区|村(?:委|民委员会)|居委会|居民委员会"
+    r"街道|乡镇|街乡|办事处|镇(?:政府|人民政府|党委|应急)|乡(?:政府|人民政府)|社区|村(?:委|民委员会)|居委会|居民委员会"
     r"|^[\u4e00-\u9fff]{1,4}镇|^本街|^街(?!区)"
 )
 _DISTRICT_NAME_RE = re.compile(r"^(?:北京市)?[\u4e00-\u9fff]{2}区(?!域)|^区|^全区|^本区|^团区委")

@@ -136,7 +136,7 @@ def _functions() -> dict[str, Callable[[Context], Iterable[Finding]]]:
         "timeline.interval": t.interval,
         "level.grade_scheme": lv.grade_scheme,
         "level.warning_scheme": lv.warning_scheme,
-        "level.response_scheme": lv.response_scheme,
+        "level.response_scheme": lv.response_scheme_rule,
         "level.response_order": lv.response_order,
         "level.response_authority": lv.response_authority,
         "coverage.incident_type": c.incident_type,
