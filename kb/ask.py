@@ -1,50 +1,47 @@
-"""Short factual answers from extracted facts (no language model).
+"""Short factual answers from extracted facts (no language model), or an honest 「不确定」.
 
-``ask`` reads what kind of answer a question wants (how long, how often,
-by when, who, which colour or level, how many), retrieves candidate clauses
-with the hybrid searcher, and returns the fact of that kind that sits
-closest to the question's own words in the best clause that has one.  The
-answer is always a span of a clause, cited; when no clause in the top hits
-has a fitting fact it says it is unsure and shows the clauses instead.
+The question is parsed into a typed :class:`~plankb.kb.answer.types.Question`
+(answer type, role, subject: colours, level, grades, post, numbers, content
+words; jurisdiction).  Candidate clauses come from the hybrid searcher
+(filtered to the jurisdiction the question names); the extractor of the
+answer type turns each into typed :class:`Candidate` facts; a fact is kept
+only when it is *bound* to the question's subject (the colour, level or grade
+that governs it in its sentence is the one asked about, every number of the
+question is in its context) and its clause carries the question's words.
+The best kept fact is the answer, with its evidence span; when none is kept
+the status is ``unsure`` and the best clauses are shown instead.
+
+Decision (abstention floor, bench/ask_eval.py on the blind set, e5 KB): an
+answer needs ``MIN_COVERAGE`` of the question's content words (by characters)
+in the clause's context (document title, headings, clause) and at least one
+of them in the fact's own sentence; a question word found nowhere in the
+corpus (火星, 上海) means the corpus cannot answer it.  Figures are in the
+blind set's README, "After the answer types".
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import to_dict
-from plankb.extract.vocab import COLOUR_ENGLISH
+from plankb.extract.vocab import COLOUR_ENGLISH, RANK_COLOUR
 
-from .search import Hit, Searcher, detect_jurisdiction
+from .answer.counts import count, enumeration
+from .answer.evidence import ClauseView, bound, coverage, sentence_hits, term_found
+from .answer.metadata import MIN_TITLE_COVER, field_value, pick_document
+from .answer.parse import parse_question
+from .answer.timing import figures, timing
+from .answer.types import AnswerType, Candidate, Question, Status
+from .answer.who import who
+from .search import Hit, Searcher
 
-# What a question asks for, tried in this order.  Examples in comments.
-INTENTS: list[tuple[str, re.Pattern[str]]] = [
-    ("recurrence", re.compile(r"多久.{0,3}一次|每隔多|多长时间.{0,2}一次|频次|频率|how often|每年几次|续报")),  # 多久续报一次
-    ("colour", re.compile(r"颜色|什么色|啥色|colou?r")),  # 三级预警是啥颜色
-    ("date", re.compile(r"什么时候|何时|哪天|截止|几月|哪个?月|哪年|月底前|年底前|完成时限|when|by what date|deadline")),
-    ("duration", re.compile(r"多久|多长时间|几个?小时|几分钟|几秒|几天|多少小时|多少分钟|多少秒|多少天|时限|how (?:long|soon|quickly)|within how|多快|最晚|最迟")),
-    ("level", re.compile(r"几级|哪一级|什么级别|哪个级别|几个级别|level")),
-    ("count", re.compile(r"多少|几个|几支|几处|几类|比例|目标|百分之|how many|how much|percent")),
-    ("who", re.compile(r"谁|哪个|哪些|哪家|什么部门|什么单位|什么机构|主责单位|牵头单位|who|which (?:department|body|agency|unit)")),
-]
-# Role a "who" question asks about, by its verb.  "红色预警谁批" → approver.
-ROLE_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("approver", re.compile(r"批|审批|审定|决定|启动|拍板|approv|decid|start")),
-    ("recipient", re.compile(r"报给|报告给|向谁|通报谁|报谁|备案|report to|notify")),
-    ("lead", re.compile(r"牵头|主责|组建|lead|in charge")),
-]
-# "主任由市长担任": who holds a post or where a body sits.
-HOLDER_RE = re.compile(
-    r"由([^，。；,;由]{1,38}?(?:委|局|办|府|部|中心|领导|主任|长|组|队|会|室|厅))(?:担任|兼任|负责|批准|审批|审定|决定|启动|牵头|组建|发布)"
-)
-TIME_UNITS = frozenset(("秒", "分钟", "小时", "天", "日", "周", "个月"))
-# A counted noun: "五个阶段", "4个级别", "三类".
-COUNT_PHRASE_RE = re.compile(r"[一二三四五六七八九十两\d]+(?:个|项|类|级|支|处|座|种)[\u4e00-\u9fff]{0,2}")
-JOINED_RE = re.compile(r"^\s*(?:、|和|及|与|或)\s*$")
-SEAT_RE = re.compile(r"设在([^，。；,;]{2,20})")
+MIN_COVERAGE = 0.7
+DEPTH = 10
 MUNICIPAL_BONUS = 1.6
 # English question words and their Chinese plan wording, added to the query so
 # that keyword search can match ("Who approves a red warning?" → 红色预警 批准).
@@ -60,9 +57,17 @@ GLOSSARY = {
 # Label lines that carry an item's facts: "完成时限：2022 年 11 月底前", "主责单位：区公路分局".
 LABEL_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
 # The definition of warning colours: "分为一级、二级、三级和四级,分别用红色、橙色、黄色和蓝色标示".
-COLOUR_DEF_RE = re.compile(r"一级、二级、三级和四级[,，]?\s*分别用(..)、(..)、(..)和(..)标示")
-RANK_RE = re.compile(r"([一二三四1234Ⅰ-Ⅳ])级|level[- ]?([1-4])")
-_RANK = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
+COLOUR_DEF_RE = re.compile(r"分别用[^。；]*?标示")
+EXTRACTORS: dict[AnswerType, Callable[[Question, ClauseView], Iterator[Candidate]]] = {
+    AnswerType.WHO: who,
+    AnswerType.COUNT: count,
+    AnswerType.ENUMERATION: enumeration,
+    AnswerType.DURATION: timing,
+    AnswerType.INTERVAL: timing,
+    AnswerType.DATE: timing,
+    AnswerType.THRESHOLD: figures,
+}
+UNSURE = "不确定"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,165 +75,154 @@ class Answer:
     question: str
     answer: str | None
     value: str = ""
-    kind: str = ""
+    kind: str = ""  # the answer type
     clause: dict[str, Any] | None = None
     alternatives: tuple[dict[str, Any], ...] = ()
     confident: bool = True
     message: str = ""
     facts: tuple[dict[str, Any], ...] = field(default_factory=tuple)
-
-
-def intent_of(question: str) -> str:
-    low = question.lower()
-    for name, pattern in INTENTS:
-        if pattern.search(low):
-            return name
-    return "who"
-
-
-def _tokens(question: str) -> list[str]:
-    from plankb.extract.tokenizer import tokenizer
-
-    return [w for w in tokenizer().lcut_for_search(question) if len(w) >= 2 and not re.fullmatch(r"[谁多久哪个什么几]+", w)]
-
-
-def _closeness(text: str, pos: int, words: list[str]) -> float:
-    """How near a position is to the question's words in a clause (smaller is nearer).
-
-    A fact *after* the word counts double near: plans name the subject first
-    ("红色预警由市应急办报市应急委主任批准", "详细信息最迟不得晚于…2小时").
-    """
-    best = 10_000.0
-    for w in words:
-        for m in re.finditer(re.escape(w), text):
-            d = pos - m.start()
-            best = min(best, d if d >= 0 else -2 * d)
-    return best
+    status: Status = Status.ANSWERED
+    evidence: dict[str, int] | None = None  # offsets of the answer in the cited clause's text
+    detail: str = ""  # condition, anchor or members
+    parse: dict[str, Any] | None = None  # the typed reading of the question
 
 
 class Asker:
-    def __init__(self, searcher: Searcher) -> None:
+    def __init__(self, searcher: Searcher, default_jurisdiction: str = "") -> None:
         self.s = searcher
+        self.default_jurisdiction = default_jurisdiction
         self._siblings: dict[str, list[Any]] = {}
+        self._corpus = "\n".join([*(d.title for d in searcher.docs.values()), *(c.text for c in searcher.clauses.values())])
 
-    def ask(self, question: str, k: int = 8) -> Answer:
+    # -- the corpus's own words ------------------------------------------------------
+    def unknown_terms(self, terms: tuple[str, ...], also: str = "") -> tuple[str, ...]:
+        """Question words found nowhere in the corpus (nor in ``also``): the corpus cannot speak of them."""
+        return tuple(t for t in terms if not term_found(t, self._corpus) and not term_found(t, also))
+
+    def ask(self, question: str, k: int = DEPTH, jurisdiction: str | None = None) -> Answer:
         question = (question or "").strip()
         if not question:
             raise InputError(Errors.E040)
-        intent = intent_of(question)
-        district = detect_jurisdiction(question)
-        query = _with_glossary(question)
-        if district:
-            hits = self.s.search(query, k=k, filters={"jurisdiction": district}) or self.s.search(query, k=k)
-        else:
-            # Without a district in the question, a municipal clause wins a near tie:
-            # district plans repeat the master plan's wording with local bodies.
-            home = self.s.docs[self.s.kb.master_doc_id()].jurisdiction
-            hits = sorted(self.s.search(query, k=k), key=lambda h: -h.score * (MUNICIPAL_BONUS if h.jurisdiction == home else 1.0))
-        words = _tokens(query)
-        for rank, hit in enumerate(hits):
-            found = self._from_clause(hit, intent, question, words)
-            if found is not None:
-                text, value, fact = found
-                return Answer(
-                    question=question, answer=text, value=value, kind=intent,
-                    clause=_hit_dict(hit), alternatives=tuple(_hit_dict(h) for h in hits[:5] if h is not hit),
-                    confident=rank < 3, facts=(fact,) if fact else (),
-                    message="" if rank < 3 else "答案来自排名较后的条款，请核对原文。",
-                )
+        q = parse_question(question, jurisdiction or self.default_jurisdiction)
+        s = q.subject
+        if not s.terms and not (s.colours or s.rank or s.post):
+            return self._unsure(q, [], "问题太笼统：请说明问的是哪类事件、哪个预案或哪项工作。")
+        unknown = self.unknown_terms(s.nouns)
+        if unknown:
+            return self._unsure(q, [], f"知识库中没有“{'、'.join(unknown)}”的内容。")
+        # A colloquial word no plan writes (拿不准, 炒起来) is no evidence either way: match on the rest.
+        s = dataclasses.replace(s, terms=tuple(t for t in s.terms if not self.unknown_terms((t,))))
+        q = dataclasses.replace(q, subject=s)
+        if q.type is AnswerType.METADATA:
+            return self._metadata(q)
+        hits = self._hits(q, k)
+        if q.jurisdiction and not hits:
+            return self._unsure(q, [], f"知识库中没有{q.jurisdiction}的相关条款。")
+        if q.type is AnswerType.COLOUR:
+            return self._colour(q, hits)
+        views = [self._view(h, i) for i, h in enumerate(hits)]
+        best: tuple[tuple[float, ...], Candidate, ClauseView, Hit] | None = None
+        for view, hit in zip(views, hits):
+            cover = coverage(s.terms, view.context) if s.terms else 1.0
+            for cand in EXTRACTORS[q.type](q, view):
+                sent = view.text[cand.sentence.start : cand.sentence.end]
+                if not cand.answer or not bound(q, view, cand.sentence, cand.evidence.start):
+                    continue
+                key = (round(cover, 2), sentence_hits(s.terms, sent), -view.rank, -_distance(sent, cand, s.terms))
+                if best is None or key > best[0]:
+                    best = (key, cand, view, hit)
+        if best is None or best[0][0] < MIN_COVERAGE or (s.terms and best[0][1] == 0):
+            return self._unsure(q, hits, "没有找到与问题的对象、角色和条件都相符的条款；以下条款可能相关。")
+        _key, cand, view, hit = best
         return Answer(
-            question=question, answer=None, kind=intent, alternatives=tuple(_hit_dict(h) for h in hits[:5]),
-            confident=False, message="没有找到确切答案；以下条款可能相关。",
+            question=question, answer=cand.answer, value=cand.value, kind=q.type.value, clause=_hit_dict(hit, view.text),
+            alternatives=tuple(_hit_dict(h) for h in hits[:5] if h is not hit), confident=True,
+            status=Status.ANSWERED, evidence={"start": cand.evidence.start, "end": cand.evidence.end},
+            detail=cand.detail, parse=to_dict(q),
         )
 
-    def _context(self, hit: Hit) -> tuple[list[dict[str, Any]], str]:
-        """Facts of a clause and of the label lines right after it (完成时限/主责单位)."""
-        facts = self.s.kb.store.facts(clause_id=hit.clause_id)
-        text = hit.text
+    # -- retrieval -------------------------------------------------------------------
+    def _hits(self, q: Question, k: int) -> list[Hit]:
+        query = _with_glossary(q.normal)
+        if q.jurisdiction:
+            return self.s.search(query, k=k, filters={"jurisdiction": q.jurisdiction})
+        home = q.default_jurisdiction or self.s.docs[self.s.kb.master_doc_id()].jurisdiction
+        hits = self.s.search(query, k=k)
+        # Without a district in the question, the user's own (or the municipal) clause wins a near tie.
+        return sorted(hits, key=lambda h: -h.score * (MUNICIPAL_BONUS if h.jurisdiction == home else 1.0))
+
+    def _view(self, hit: Hit, rank: int) -> ClauseView:
+        """A hit with the label lines right after it (完成时限/主责单位)."""
         clause = self.s.clauses[hit.clause_id]
         siblings = self._siblings.get(clause.doc_id)
         if siblings is None:
             siblings = sorted((c for c in self.s.clauses.values() if c.doc_id == clause.doc_id), key=lambda c: c.ordinal)
             self._siblings[clause.doc_id] = siblings
         pos = next((i for i, c in enumerate(siblings) if c.id == clause.id), -1)
+        text = clause.text
         for nxt in siblings[pos + 1 : pos + 4] if pos >= 0 else []:
             if not LABEL_LINE_RE.match(nxt.text):
                 break
-            facts = facts + self.s.kb.store.facts(clause_id=nxt.id)
             text = text + "\n" + nxt.text
-        return facts, text
+        return ClauseView(clause, self.s.docs[clause.doc_id], text, rank)
 
-    def _from_clause(self, hit: Hit, intent: str, question: str, words: list[str]) -> tuple[str, str, dict[str, Any] | None] | None:
-        facts, text = self._context(hit)
-        start = hit.span.start
+    # -- answer types that need no extractor -----------------------------------------------
+    def _metadata(self, q: Question) -> Answer:
+        docs = list(self.s.docs.values())
+        if q.jurisdiction:
+            docs = [d for d in docs if d.jurisdiction == q.jurisdiction] or []
+        doc, cover = pick_document(q, docs)
+        if doc is None or cover < MIN_TITLE_COVER or q.meta_field is None:
+            return self._unsure(q, [], "不能确定问的是哪份文件；请写出文件名称。")
+        value, _span = field_value(q.meta_field, doc, docs)
+        if not value:
+            return self._unsure(q, [], f"《{doc.title}》没有记载这一项。")
+        return Answer(question=q.text, answer=value, kind=q.type.value, clause=_doc_dict(doc), confident=True,
+                      status=Status.ANSWERED, detail=doc.title, parse=to_dict(q))
 
-        # The question's rarer words locate the answer ("红色" among many "预警").
-        rare = [w for w in words if 0 < text.count(w) <= 2] or words
+    def _colour(self, q: Question, hits: list[Hit]) -> Answer:
+        """The colour of a warning level, read from the plan's own definition sentence
+        ("分为一级、二级、三级和四级，分别用红色、橙色、黄色和蓝色标示"), cited."""
+        rank = q.subject.rank
+        if not rank and re.search(r"最高|最严重|highest", q.normal):
+            rank = 1
+        if not rank and re.search(r"最低|lowest", q.normal):
+            rank = max(RANK_COLOUR)
+        if rank not in RANK_COLOUR:
+            return self._unsure(q, hits, "请说明问的是哪一级预警。")
+        colour = RANK_COLOUR[rank]
+        home = q.jurisdiction or self.s.docs[self.s.kb.master_doc_id()].jurisdiction
+        seen = {h.clause_id for h in hits}
+        pool = [*hits, *(self._clause_hit(c) for c in self.s.clauses.values()
+                         if c.id not in seen and self.s.docs[c.doc_id].jurisdiction == home and "标示" in c.text)]
+        for i, hit in enumerate(pool):
+            m = COLOUR_DEF_RE.search(hit.text)
+            if m and colour in m.group():
+                at = hit.text.find(colour, m.start())
+                view = self._view(hit, i)
+                return Answer(question=q.text, answer=colour, value=str(rank), kind=q.type.value, clause=_hit_dict(hit, view.text),
+                              confident=True, status=Status.ANSWERED, evidence={"start": at, "end": at + len(colour)}, parse=to_dict(q))
+        return self._unsure(q, hits, "没有找到这一级别的颜色定义。")
 
-        def near(f: dict[str, Any]) -> float:
-            return _closeness(text, f["span"]["start"] - start, rare)
+    def _clause_hit(self, c: Any) -> Hit:
+        d = self.s.docs[c.doc_id]
+        return Hit(clause_id=c.id, doc_id=c.doc_id, doc_title=d.title, section=c.section, text=c.text, score=0.0,
+                   span=c.span, kind=c.kind.value, jurisdiction=d.jurisdiction)
 
-        if intent in ("duration", "recurrence", "date"):
-            want = {"duration": ("duration", "immediate"), "recurrence": ("recurrence",), "date": ("date", "year")}[intent]
-            cands = [f for f in facts if f["fact"] == "deadline" and f["kind"] in want]
-            if intent == "duration":
-                cands = [f for f in cands if f["kind"] == "duration"] or cands
-            if cands:
-                f = min(cands, key=near)
-                return f["text"], f["value"], f
-            if intent == "duration":  # "震后5-10秒发布": a time span stated as a quantity
-                timed = [f for f in facts if f["fact"] == "threshold" and f.get("unit") in TIME_UNITS]
-                if timed:
-                    f = min(timed, key=near)
-                    return f["text"], "", f
-        elif intent == "colour":
-            m = RANK_RE.search(question)
-            rank = _RANK.get((m.group(1) or m.group(2)) if m else "", 0)
-            if not rank and re.search(r"最高|最严重|highest", question):
-                rank = 1
-            if not rank and re.search(r"最低|lowest", question):
-                rank = 4
-            m = COLOUR_DEF_RE.search(text)
-            if rank and m:
-                colour = m.group(rank)
-                return colour if colour.endswith("色") else colour + "色", str(rank), None
-            lv = [f for f in facts if f["fact"] == "level" and f.get("colour") and (not rank or f.get("rank") == rank)]
-            if lv:
-                return lv[0]["colour"], str(lv[0].get("rank", "")), lv[0]
-        elif intent == "level":
-            lv = [f for f in facts if f["fact"] == "level"]
-            if lv:
-                f = min(lv, key=near)
-                return f["text"], str(f.get("rank", "")), f
-        elif intent == "count":
-            th = [f for f in facts if f["fact"] == "threshold"]
-            if th:
-                f = min(th, key=near)
-                return f["text"], f"{f['operator']}{f['value']:g}" if isinstance(f.get("value"), (int, float)) else "", f
-            m = COUNT_PHRASE_RE.search(_best_sentence(text, words))  # "分为…五个阶段"
-            if m:
-                return m.group(0), "", None
-        else:  # who
-            role = next((r for r, p in ROLE_CUES if p.search(question.lower())), None)
-            sentence = _best_sentence(text, words)
-            if re.search(r"担任|兼任", question):  # a post, not a body: "主任由市长担任"
-                m = HOLDER_RE.search(sentence)
-                if m:
-                    return m.group(1), "", None
-            m = SEAT_RE.search(sentence) if re.search(r"设在|在哪|放在", question) else None
-            if m:
-                return m.group(1), "", None
-            actors = [f for f in facts if f["fact"] == "actor" and (role is None or f["role"] == role)]
-            in_sentence = [f for f in actors if f["name"] in sentence]
-            pool = in_sentence or actors
-            if pool:
-                f = min(pool, key=near)
-                names = "、".join(dict.fromkeys(g["name"] for g in _listed_with(f, pool, text, start)))
-                return names, "", f
-            m = HOLDER_RE.search(sentence)
-            if m:
-                return m.group(1), "", None
-        return None
+    def _unsure(self, q: Question, hits: list[Hit], message: str) -> Answer:
+        return Answer(question=q.text, answer=None, kind=q.type.value, alternatives=tuple(_hit_dict(h) for h in hits[:5]),
+                      confident=False, message=message, status=Status.UNSURE, parse=to_dict(q))
+
+
+def _distance(sentence: str, cand: Candidate, terms: tuple[str, ...]) -> float:
+    """How far the fact sits from the question's words in its sentence (nearer wins a tie)."""
+    at = cand.evidence.start - cand.sentence.start
+    best = 10_000.0
+    for t in terms:
+        for m in re.finditer(re.escape(t), sentence):
+            d = at - m.start()
+            best = min(best, d if d >= 0 else -2 * d)  # plans name the subject first
+    return best
 
 
 def _with_glossary(question: str) -> str:
@@ -237,26 +231,14 @@ def _with_glossary(question: str) -> str:
     return f"{question} {' '.join(extra)}" if extra else question
 
 
-def _listed_with(f: dict[str, Any], pool: list[dict[str, Any]], text: str, base: int) -> list[dict[str, Any]]:
-    """``f`` and the names listed with it ("市委、市政府"), in text order."""
-    same = sorted((g for g in pool if g["role"] == f["role"]), key=lambda g: g["span"]["start"])
-    i = next(n for n, g in enumerate(same) if g is f)
-    lo = hi = i
-    while lo > 0 and JOINED_RE.match(text[same[lo - 1]["span"]["end"] - base : same[lo]["span"]["start"] - base]):
-        lo -= 1
-    while hi + 1 < len(same) and JOINED_RE.match(text[same[hi]["span"]["end"] - base : same[hi + 1]["span"]["start"] - base]):
-        hi += 1
-    return same[lo : hi + 1]
-
-
-def _best_sentence(text: str, words: list[str]) -> str:
-    sentences = [s for s in re.split(r"(?<=[。；;])", text) if s.strip()]
-    if not sentences:
-        return text
-    return max(sentences, key=lambda s: sum(1 for w in words if w in s))
-
-
-def _hit_dict(hit: Hit) -> dict[str, Any]:
+def _hit_dict(hit: Hit, text: str | None = None) -> dict[str, Any]:
     d = to_dict(hit)
     d.pop("ranks", None)
+    if text is not None:
+        d["text"] = text  # with its label lines, so that evidence offsets point into it
     return d
+
+
+def _doc_dict(doc: Any) -> dict[str, Any]:
+    return {"clause_id": "", "doc_id": doc.id, "doc_title": doc.title, "section": "", "text": doc.title,
+            "jurisdiction": doc.jurisdiction, "doc_number": doc.doc_number, "date": doc.date, "issuer": doc.issuer}

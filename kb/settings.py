@@ -125,6 +125,8 @@ class Settings:
                                      help="largest upload or input file, in bytes")
     max_k: int = _setting(100, env="PLANKB_MAX_K", parse=_positive_int, help="most search hits one request may ask for")
     max_quiz: int = _setting(200, env="PLANKB_MAX_QUIZ", parse=_positive_int, help="most questions one quiz may have")
+    jurisdiction: str = _setting("", env="PLANKB_JURISDICTION", parse=_text,
+                                 help="the user's own district (e.g. 平谷区): questions that name none are answered for it first")
     secret_key: str = _setting("", env="PLANKB_SECRET_KEY", parse=_text,
                                help="Flask secret for CSRF tokens; random per process when empty")
     lock_timeout: float = _setting(30.0, env="PLANKB_LOCK_TIMEOUT", parse=_seconds,

@@ -24,13 +24,16 @@ import numpy as np
 
 from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import Clause, ClauseKind, DocType, Document
+from plankb.extract.vocab import split_list
 
+from .answer.words import question_words
 from .search import Searcher, detect_jurisdiction
 
 TAXONOMY_WEIGHT = 0.5
-# Slips people make when typing these words (same sound or same radical).
-COMMON_SLIPS = {"燃汽": "燃气", "煤汽": "煤气", "天燃气": "天然气", "泄露": "泄漏", "暴炸": "爆炸", "塌蹋": "坍塌", "踏方": "塌方"}
-LEAD_SPLIT_RE = re.compile(r"[、，,]")
+# Alternative incident types shown beside the answer only when they score at least this
+# share of the best one, so that types scoring far below it (核事件 or 辐射事故 beside a gas
+# leak) are not offered as alternatives.
+ALTERNATIVE_SHARE = 0.8
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ class WhoLeads:
     special_plan: dict[str, str] = field(default_factory=dict)
     confident: bool = True
     note: str = ""
+    municipal_leads: tuple[str, ...] = ()  # the master plan's row, beside a district answer
 
 
 def _norm(s: str) -> str:
@@ -69,7 +73,8 @@ def _norm(s: str) -> str:
 
 
 def split_leads(cell: str) -> tuple[str, ...]:
-    return tuple(p for p in (x.strip() for x in LEAD_SPLIT_RE.split(cell)) if p)
+    """The bodies of a lead cell, whole and without the list's tail: "区气象局、区城市管理委等部门" -> (…, 区城市管理委)."""
+    return split_list(cell)
 
 
 class WhoLeadsResolver:
@@ -116,7 +121,7 @@ class WhoLeadsResolver:
 
     # -- ranking ------------------------------------------------------------------
     def rank(self, question: str) -> list[tuple[Any, float]]:
-        for slip, word in COMMON_SLIPS.items():
+        for slip, word in question_words().shorthands.items():  # typing slips: 燃汽 -> 燃气
             question = question.replace(slip, word)
         kw = dict((t.number, s) for t, s in self.tax.match(question, k=len(self.types)))
         top = max(kw.values()) if kw else 0.0
@@ -140,7 +145,8 @@ class WhoLeadsResolver:
         margin = best_score - ranked[1][1] if len(ranked) > 1 else 1.0
         district = self._district_doc(jurisdiction) if jurisdiction != self.master.jurisdiction else None
         candidates = tuple(
-            Candidate(t.row, self._leads(t, district)[0], round(s, 4), t.category) for t, s in ranked[:k]
+            Candidate(t.row, self._leads(t, district)[0], round(s, 4), t.category)
+            for t, s in ranked[:k] if s >= ALTERNATIVE_SHARE * best_score
         )
         leads, row = self._leads(best, district)
         in_district = district is not None and row is not None and row.doc_id == district.id
@@ -170,7 +176,13 @@ class WhoLeadsResolver:
             special_plan={"name": plan.cells[1], "lead": plan.cells[2], "clause_id": plan.id} if plan is not None else {},
             confident=best_score >= 0.45 and margin >= 0.02,
             note=note,
+            municipal_leads=split_leads(master_row.cells[2]) if in_district and master_row is not None else (),
         )
+
+    @property
+    def vocabulary(self) -> str:
+        """Every word the taxonomy knows (rows, examples, synonyms): words a question may use that no plan writes."""
+        return "\n".join(w for t in self.types for w in (t.row, *t.examples, *t.synonyms, *t.en))
 
     def _leads(self, t: Any, district: Document | None) -> tuple[tuple[str, ...], Clause | None]:
         if district is not None:

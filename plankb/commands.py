@@ -114,7 +114,7 @@ def search(settings: Any, as_json: bool, query: str | None, k: int, batch: str |
 
 @main.command("who-leads")
 @click.argument("question", required=False)
-@click.option("--jurisdiction", help="District, e.g. 平谷区 (default: from the question, else 北京市).")
+@click.option("--jurisdiction", help="District, e.g. 平谷区 (default: from the question, else the jurisdiction setting, else 北京市).")
 @click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="One question per line (or JSON lines).")
 @common
 def who_leads(settings: Any, as_json: bool, question: str | None, jurisdiction: str | None, batch: str | None) -> None:
@@ -128,10 +128,12 @@ def who_leads(settings: Any, as_json: bool, question: str | None, jurisdiction: 
 
     def fn(s: Any, q: str) -> Any:
         r = cache.setdefault(id(s), WhoLeadsResolver(s))
-        return r.answer(q, jurisdiction)
+        return r.answer(q, jurisdiction or settings.jurisdiction or None)
 
     def render(a: Any) -> None:
         click.echo(f"{a.incident_type}（{a.jurisdiction}）: {'、'.join(a.leads)}")
+        if a.municipal_leads:
+            click.echo(f"  市级: {'、'.join(a.municipal_leads)}")
         if a.special_plan:
             click.echo(f"  专项预案: {a.special_plan['name']}（牵头编制: {a.special_plan['lead']}）")
         for c in a.citations:
@@ -144,25 +146,30 @@ def who_leads(settings: Any, as_json: bool, question: str | None, jurisdiction: 
 
 @main.command()
 @click.argument("question", required=False)
+@click.option("--jurisdiction", help="Your own district, e.g. 平谷区: questions that name none are answered for it first "
+              "(default: the jurisdiction setting, PLANKB_JURISDICTION).")
 @click.option("--batch", type=click.Path(exists=True, dir_okay=False), help="One question per line (or JSON lines).")
 @common
-def ask(settings: Any, as_json: bool, question: str | None, batch: str | None) -> None:
-    """Short answers (who / how long / which level / which colour) from the facts.
+def ask(settings: Any, as_json: bool, question: str | None, jurisdiction: str | None, batch: str | None) -> None:
+    """Short answers (who / how many / which ones / how long / how often / by when / document
+    fields / figures) bound to the question's subject, or 「不确定」 with the nearest clauses.
+    With --json the field "status" is "answered" or "unsure".
 
-    Example: plankb ask "无法判明等级的突发事件多久内报告"
+    Example: plankb ask "红色预警由谁批准" --json
     """
     from plankb.kb.ask import Asker
 
     cache: dict[int, Any] = {}
 
     def fn(s: Any, q: str) -> Any:
-        return cache.setdefault(id(s), Asker(s)).ask(q)
+        return cache.setdefault(id(s), Asker(s, settings.jurisdiction)).ask(q, jurisdiction=jurisdiction)
 
     def render(a: Any) -> None:
-        if a.answer:
-            click.echo(f"{a.answer}  [{a.clause['clause_id']}] {a.clause['doc_title']} {a.clause['section']}")
+        if a.status == "answered":
+            where = f"[{a.clause['clause_id']}] " if a.clause and a.clause.get("clause_id") else ""
+            click.echo(f"{a.answer}  {where}{a.clause['doc_title'] if a.clause else ''} {a.clause['section'] if a.clause else ''}")
         else:
-            click.echo(a.message)
+            click.echo(f"不确定：{a.message}")
             for h in a.alternatives:
                 click.echo(f"  [{h['clause_id']}] {h['text'][:60]}")
 

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from conftest import CORPUS, MASTER_FILE
 from plankb.cli import main
 from plankb.extract.errors import InputError, NotBuiltError
-from plankb.kb.ask import Asker, intent_of
+from plankb.kb.answer.parse import parse_question
+from plankb.kb.ask import Asker
 from plankb.kb.search import Searcher, detect_jurisdiction
 from plankb.kb.wholeads import WhoLeadsResolver
 
@@ -84,11 +85,11 @@ def test_search_rejects_empty_query_and_unknown_filter(searcher):
 
 
 @pytest.mark.parametrize(
-    "question, intent",
-    [("多久续报一次", "recurrence"), ("三级预警是啥颜色", "colour"), ("接报后多长时间内报告", "duration"), ("红色预警谁批", "who")],
+    "question, kind",
+    [("多久续报一次", "interval"), ("三级预警是啥颜色", "colour"), ("接报后多长时间内报告", "duration"), ("红色预警谁批", "who")],
 )
-def test_intents(question, intent):
-    assert intent_of(question) == intent
+def test_answer_types(question, kind):
+    assert parse_question(question).type.value == kind
 
 
 def test_jurisdiction_detection():
@@ -100,9 +101,23 @@ def test_jurisdiction_detection():
 
 def test_ask_answers_from_a_cited_clause(searcher):
     a = Asker(searcher).ask("对于暂时无法判明等级的突发事件，接报后多长时间内报告？")
-    assert a.value == "PT30M" and a.clause["clause_id"] == "gaz2021-2:4.1.5"
+    assert a.value == "PT30M" and a.clause["clause_id"] == "gaz2021-2:4.1.5" and a.status == "answered"
+    ev = a.evidence
+    assert a.clause["text"][ev["start"] : ev["end"]] == a.answer and "30分钟" in a.answer
     c = Asker(searcher).ask("三级预警是什么颜色")
     assert c.answer == "黄色"
+
+
+@pytest.mark.parametrize("question", ["火星基地着火了谁来管", "谁负责？", "紫色预警谁批准", "市应急委第一副主任由谁担任"])
+def test_ask_says_unsure_instead_of_guessing(searcher, question):
+    a = Asker(searcher).ask(question)
+    assert a.status == "unsure" and a.answer is None and a.message
+
+
+def test_ask_binds_the_answer_to_the_colour_asked(searcher):
+    asker = Asker(searcher)
+    assert asker.ask("红色预警由谁批准").answer == "市应急委主任"
+    assert asker.ask("橙色预警由谁批准").answer == "分管市领导"
 
 
 def test_cli_who_leads_json_shape_and_batch(kb_settings, tmp_path):

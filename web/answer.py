@@ -1,11 +1,13 @@
-"""The home page's one search box: decide what a question wants, answer it.
+"""The home page's one search box: decide what a question wants, answer it or say 「不确定」.
 
 A *who-leads* question names an incident and asks who is in charge
 ("楼里一股煤气味归谁管", "地铁停运谁牵头"); it goes to the who-leads
 resolver.  Any other question ("红色预警由谁批准", "多久内报告") goes to the
 short-answer layer.  Plain keywords ("应急演练") only search.  Whatever
 the route, the ranked clause hits are shown under the answer card; an
-answer that its layer is unsure of is shown as a hint, not as the answer.
+answer its layer is unsure of is shown as 「不确定」 with what it found, never
+as the answer.  ``jurisdiction`` is the user's own district (cookie); a
+district named in the question wins over it.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from typing import Any
 
 from plankb.extract.model import to_dict
 from plankb.extract.taxonomy import load_taxonomy
+from plankb.kb.answer.parse import parse_question
+from plankb.kb.answer.types import AnswerType, Role
 
 from .textseg import Mark, segments
 
-# Asks who is in charge: "归谁管", "哪个部门负责", "谁牵头", "who handles".
-WHO_RE = re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪家|什么部门|什么单位|牵头|负责|主责|归.{0,2}管|\bwho\b|which (?:department|agency)|in charge")
-# Any other question: "多久", "几级", "什么颜色", "何时", a question mark, English wh-words.
+# Any question: "多久", "几级", "什么颜色", "何时", a question mark, English wh-words.
 QUESTION_RE = re.compile(
-    r"[?？]|多久|多长|多少|几[个级天小分次支类]|什么|何时|哪|是否|怎么|如何|吗$|呢$|"
+    r"[?？]|谁|多久|多长|多少|几[个级天小分次支类]|什么|何时|哪|是否|怎么|如何|吗$|呢$|"
     r"\b(?:how|when|what|which|who|is|are|does)\b",
     re.IGNORECASE,
 )
@@ -31,6 +33,8 @@ QUESTION_RE = re.compile(
 # (a real mention scores ≥ 0.58: "煤气味" 0.69, "gas leak" 0.58; generic
 # words such as "预警" alone score ≤ 0.33).
 INCIDENT_MIN_SCORE = 0.45
+# Roles that are about leading the response to an incident (not approving a warning, holding a post…).
+LEAD_ROLES = (Role.LEAD, Role.OTHER)
 
 
 def route(question: str) -> str:
@@ -38,12 +42,15 @@ def route(question: str) -> str:
     q = question.strip()
     if not q:
         return "search"
-    if WHO_RE.search(q):
-        best = load_taxonomy().match(q, k=1)
+    parsed = parse_question(q)
+    if not QUESTION_RE.search(q) and parsed.type is AnswerType.WHO and not re.search(r"牵头|主责|负责|归.{0,2}管", q):
+        return "search"
+    s = parsed.subject
+    if parsed.type is AnswerType.WHO and parsed.role in LEAD_ROLES and not (s.colours or s.rank or s.post):
+        best = load_taxonomy().match(parsed.normal, k=1)
         if best and best[0][1] >= INCIDENT_MIN_SCORE:
             return "who_leads"
-        return "ask"
-    return "ask" if QUESTION_RE.search(q) else "search"
+    return "ask"
 
 
 @dataclass(slots=True)
@@ -58,42 +65,47 @@ class Card:
     citations: list[dict[str, Any]] = field(default_factory=list)
     note: str = ""
     quote: list[Any] = field(default_factory=list)  # the cited clause cut into segments, answer marked
+    status: str = "answered"  # answered | unsure
 
 
-def answer_card(services: Any, question: str) -> Card | None:
+def answer_card(services: Any, question: str, jurisdiction: str | None = None) -> Card | None:
     """The card for the home page, or None for a plain keyword search."""
     r = route(question)
     if r == "search":
         return None
     if r == "who_leads":
-        wl = services.resolver.answer(question)
-        if wl.confident:
-            return Card(
-                kind="who_leads",
-                route=r,
-                title=f"{wl.incident_type}（{wl.jurisdiction}）",
-                answer="、".join(wl.leads),
-                detail=to_dict(wl),
-                citations=[to_dict(c) for c in wl.citations],
-                note=wl.note,
-            )
-    a = services.ask(question)
-    if a.answer and a.confident:
+        card = _who_leads_card(services, question, jurisdiction)
+        if card is not None:
+            return card
+    a = services.ask(question, jurisdiction=jurisdiction)
+    if a.answer and a.status == "answered":
         text = a.clause["text"] if a.clause else ""
-        at = text.find(a.answer)
+        ev = a.evidence or {}
+        at, end = (ev["start"], ev["end"]) if ev else (text.find(a.answer), text.find(a.answer) + len(a.answer))
         return Card(
-            kind="answer",
-            route="ask",
-            title=question,
-            answer=a.answer,
-            detail=to_dict(a),
-            citations=[a.clause] if a.clause else [],
-            note=a.message,
-            quote=segments(text, [Mark(at, at + len(a.answer), "hl")] if at >= 0 else []),
+            kind="answer", route="ask", title=question, answer=a.answer, detail=to_dict(a),
+            citations=[a.clause] if a.clause and a.clause.get("clause_id") else [], note=a.message,
+            quote=segments(text, [Mark(at, end, "hl")] if at >= 0 and a.clause and a.clause.get("clause_id") else []),
         )
-    if r == "who_leads":
-        cands = [to_dict(c) for c in wl.candidates[:3]]
-        return Card(kind="unsure", route=r, title=question, detail={"candidates": cands},
-                    note="不能确定问的是哪类突发事件；可能是：")
-    return Card(kind="unsure", route="ask", title=question, detail=to_dict(a),
+    return Card(kind="unsure", route="ask", title=question, detail=to_dict(a), status="unsure",
                 note=a.message or "没有找到确切答案；请看下面的条款。")
+
+
+def _who_leads_card(services: Any, question: str, jurisdiction: str | None) -> Card | None:
+    parsed = parse_question(question)
+    unknown = services.asker.unknown_terms(parsed.subject.nouns, also=services.resolver.vocabulary)
+    wl = services.resolver.answer(question, None if parsed.jurisdiction else jurisdiction)
+    named = parsed.jurisdiction and parsed.jurisdiction != wl.jurisdiction
+    if not (unknown or named):
+        if not wl.confident:
+            return None  # the short-answer layer may still read it
+        return Card(
+            kind="who_leads", route="who_leads", title=f"{wl.incident_type}（{wl.jurisdiction}）", answer="、".join(wl.leads),
+            detail=to_dict(wl), citations=[to_dict(c) for c in wl.citations], note=wl.note,
+        )
+    if unknown:
+        note = f"知识库中没有“{'、'.join(unknown)}”的内容；可能相关的事件类型："
+    else:
+        note = f"{wl.note or '知识库中没有' + parsed.jurisdiction + '的处置分工。'}下列为市级处置分工，仅供参考："
+    cands = [to_dict(c) for c in wl.candidates[:3]]
+    return Card(kind="unsure", route="who_leads", title=question, detail={"candidates": cands}, note=note, status="unsure")

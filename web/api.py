@@ -64,8 +64,10 @@ def who_leads():  # noqa: ANN201
 @bp.route("/ask", methods=["GET", "POST"])
 def ask():  # noqa: ANN201
     s = _services()
-    q = text_param(inputs(request), *ASK_PARAMS)
-    return jsonify(to_dict(s.ask(q)))
+    data = inputs(request)
+    q = text_param(data, *ASK_PARAMS)
+    jurisdiction = text_param(data, "jurisdiction", required=False, limit=20) or s.settings.jurisdiction or None
+    return jsonify(to_dict(s.ask(q, jurisdiction=jurisdiction)))
 
 
 @bp.get("/documents")

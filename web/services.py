@@ -130,10 +130,10 @@ class Services:
     def jurisdictions(self) -> list[str]:
         return sorted({d.jurisdiction for d in self.documents if d.jurisdiction}, key=lambda j: (j != "北京市", j))
 
-    def ask(self, question: str) -> Any:
+    def ask(self, question: str, jurisdiction: str | None = None) -> Any:
         asker = self.asker
         with self._db:  # Asker reads facts from the store
-            return asker.ask(question)
+            return asker.ask(question, jurisdiction=jurisdiction)
 
     @cached_property
     def directory(self) -> Any:

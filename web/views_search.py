@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 
 from plankb.extract.errors import InputError
 from plankb.extract.model import ClauseKind, Level
@@ -15,6 +15,8 @@ from .present import hit_view
 bp = Blueprint("search", __name__)
 
 K_CHOICES = (10, 20, 50)
+JURISDICTION_COOKIE = "plankb_jurisdiction"
+JURISDICTION_MAX_AGE = 365 * 24 * 3600  # set once by a district duty officer
 LEVEL_LABELS = {Level.MUNICIPAL.value: "市级", Level.DISTRICT.value: "区级", Level.STREET.value: "街乡", Level.NATIONAL.value: "国家"}
 KIND_LABELS = {ClauseKind.HEADING.value: "标题", ClauseKind.PARAGRAPH.value: "段落", ClauseKind.ITEM.value: "条目", ClauseKind.TABLE_ROW.value: "表格行"}
 
@@ -30,13 +32,23 @@ def home():  # noqa: ANN201
     q = text_param(data, "q", required=False)
     card = hits = None
     error = ""
+    # The user's own district: chosen on this page (kept in a cookie), else the setting.
+    chosen = text_param(data, "jurisdiction", required=False, limit=20) if "jurisdiction" in data else None
+    if chosen is not None and chosen not in ("", *s.jurisdictions):
+        chosen = None
+    mine = chosen if chosen is not None else request.cookies.get(JURISDICTION_COOKIE, s.settings.jurisdiction)
+    mine = mine if mine in s.jurisdictions else ""
     if q:
         try:
-            card = answer_card(s, q)
+            card = answer_card(s, q, jurisdiction=mine or None)
             hits = [hit_view(h, s) for h in s.searcher.search(q, k=10)]
         except InputError as exc:
             error = str(exc)
-    return render_template("home.html", q=q, card=card, hits=hits, error=error)
+    resp = make_response(render_template("home.html", q=q, card=card, hits=hits, error=error,
+                                         jurisdiction=mine, jurisdictions=s.jurisdictions))
+    if chosen is not None:
+        resp.set_cookie(JURISDICTION_COOKIE, chosen, max_age=JURISDICTION_MAX_AGE, samesite="Lax")
+    return resp
 
 
 @bp.get("/search")

@@ -1,0 +1,1 @@
+"""Typed short answers: question parse, per-type extraction, subject binding (see kb/ask.py)."""
