@@ -17,7 +17,7 @@ from typing import Any
 
 from plankb.extract.loaders import load_bytes, load_path
 from plankb.extract.model import DocType, Level, Span, Verdict
-from plankb.extract.pipeline import FileMeta, Parsed, parse_text
+from plankb.extract.pipeline import FileMeta, Parsed, parse_text, source_meta
 
 from .align import Retriever, align
 from .context import Context
@@ -42,25 +42,38 @@ def check_text(
     jurisdiction: str | None = None,
     level: str | None = None,
     retriever: Retriever | None = None,
+    meta: FileMeta | None = None,
 ) -> CheckReport:
-    """Check the plan in ``text`` (the text of one file as read) against ``master``."""
-    parsed = parse_text(pipe_tables_to_tsv(text), name, FileMeta(jurisdiction=jurisdiction or "", level=level or ""))
+    """Check the plan in ``text`` (the text of one file as read) against ``master``.
+
+    ``meta`` is what the file states outside its text (a web page's title and
+    文号, OCR line confidences), from :func:`~plankb.extract.pipeline.source_meta`.
+    """
+    given = dataclasses.replace(meta or FileMeta(), jurisdiction=jurisdiction or "", level=level or "")
+    parsed = parse_text(pipe_tables_to_tsv(text), name, given)
     return check_parsed(_choose(parsed), master, text, name=name, jurisdiction=jurisdiction, level=level,
                         retriever=retriever)
 
 
-def check_bytes(data: bytes, name: str, master: MasterPlan, *, max_bytes: int = DEFAULT_MAX_BYTES, **kw: Any) -> CheckReport:
-    """Load an uploaded file (pdf, docx, txt, md; sniffed from its bytes), then check it."""
-    source = load_bytes(data, name, max_bytes=max_bytes)
-    report = check_text(source.text, name, master, **kw)
+def check_bytes(
+    data: bytes, name: str, master: MasterPlan, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False, **kw: Any
+) -> CheckReport:
+    """Load an uploaded file (any format the loaders sniff from its bytes), then check it.
+
+    ``ocr`` OCRs every PDF page (pages without a text layer always are).
+    """
+    source = load_bytes(data, name, max_bytes=max_bytes, ocr=ocr)
+    report = check_text(source.text, name, master, meta=source_meta(source), **kw)
     report.notes.extend(source.warnings)
     return report
 
 
-def check_path(path: str | Path, master: MasterPlan, *, max_bytes: int = DEFAULT_MAX_BYTES, **kw: Any) -> CheckReport:
+def check_path(
+    path: str | Path, master: MasterPlan, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool = False, **kw: Any
+) -> CheckReport:
     """Load a file from disk, then check it."""
-    source = load_path(path, max_bytes=max_bytes)
-    report = check_text(source.text, Path(path).name, master, **kw)
+    source = load_path(path, max_bytes=max_bytes, ocr=ocr)
+    report = check_text(source.text, Path(path).name, master, meta=source_meta(source), **kw)
     report.notes.extend(source.warnings)
     return report
 

@@ -74,6 +74,15 @@ def clause_confidence(document: Document) -> tuple[float, ...]:
     return tuple(float(x) for x in value.split()) if value else ()
 
 
+def low_confidence(document: Document) -> dict[str, float]:
+    """Clause id -> OCR confidence of the clauses below :data:`LOW_CONFIDENCE` ("" metadata: none)."""
+    out = {}
+    for item in document.meta("ocr_low").split():
+        cid, _, value = item.rpartition("=")
+        out[cid] = float(value)
+    return out
+
+
 def _with_confidence(doc: Document, clauses: list[Clause], meta: FileMeta, raw: str) -> Document:
     # A clause's confidence is the lowest of the OCR lines its source range touches.
     line_starts = [0] + [i + 1 for i, ch in enumerate(raw) if ch == "\n"]
@@ -153,9 +162,11 @@ def _first_line(text: str) -> str:
     return tidy_title(text.split("\n", 1)[0])[:60]
 
 
-def parse_path(path: str | Path, meta: FileMeta | None = None, *, max_bytes: int = 50_000_000) -> list[Parsed]:
-    """Load a file (txt, md, pdf, docx) and parse it."""
+def parse_path(
+    path: str | Path, meta: FileMeta | None = None, *, max_bytes: int = 50_000_000, ocr: bool = False
+) -> list[Parsed]:
+    """Load a file (any format :mod:`loaders` reads) and parse it; ``ocr`` OCRs every PDF page."""
     from .loaders import load_path
 
-    source = load_path(path, max_bytes=max_bytes)
+    source = load_path(path, max_bytes=max_bytes, ocr=ocr)
     return parse_text(source.text, Path(path).name, source_meta(source, meta))

@@ -225,13 +225,21 @@ class KnowledgeBase:
         file_id: str | None = None,
         replace: bool = False,
         corpus_dir: Path | None = None,
+        ocr: bool = False,
     ) -> IngestResult:
+        """Load a file (any format the loaders sniff; ``ocr`` OCRs every PDF page) and store it.
+
+        What the file states (a web page's title, 文号, date) fills the fields
+        ``meta`` leaves empty; OCR line confidences become per-clause ones.
+        """
         from plankb.extract.loaders import load_path
+        from plankb.extract.pipeline import source_meta
 
         # One limit for uploads and files (PLANKB_MAX_UPLOAD_BYTES lowers both).
-        source = load_path(path, max_bytes=self.settings.max_upload_bytes)
+        source = load_path(path, max_bytes=self.settings.max_upload_bytes, ocr=ocr)
         ident = self.file_identity(path, file_id, corpus_dir)
-        return self.ingest_text(source.text, ident, meta, force=force, replace=replace, label=str(path))
+        return self.ingest_text(source.text, ident, source_meta(source, meta), force=force, replace=replace,
+                                label=str(path))
 
     def build(
         self,

@@ -67,9 +67,11 @@ def ingest_files(
     file_id: str | None = None,
     replace: bool = False,
     notify: Callable[[str], None] | None = None,
+    ocr: bool = False,
 ) -> list[IngestResult]:
     """Ingest ``files`` in one write (a savepoint per file: a file that fails is
     reported and the others are kept); the indexes follow before the commit.
+    ``ocr`` OCRs every PDF page, not only the pages without a text layer.
 
     A full disk or a denied permission aborts the whole write (WriteError)."""
     if file_id is not None and len(files) != 1:
@@ -82,7 +84,7 @@ def ingest_files(
                 try:
                     if not Path(path).exists():
                         raise InputError(Errors.E001.format(path=path))
-                    out.append(kb.ingest_path(path, meta, file_id=file_id, replace=replace))
+                    out.append(kb.ingest_path(path, meta, file_id=file_id, replace=replace, ocr=ocr))
                 except WriteError:
                     raise
                 except PlankbError as exc:

@@ -36,22 +36,38 @@ def clause_view(kb: KnowledgeBase, clause_id: str) -> dict[str, Any]:
     }
 
 
-def extract_view(source: Path | bytes, name: str, *, with_facts: bool = True, max_bytes: int = 50_000_000) -> dict[str, Any]:
-    """Documents, clauses (and facts) of an input that is not stored."""
+def extract_view(
+    source: Path | bytes, name: str, *, with_facts: bool = True, max_bytes: int = 50_000_000, ocr: bool = False
+) -> dict[str, Any]:
+    """Documents, clauses (and facts) of an input that is not stored.
+
+    What the file states (a web page's title, 文号, date, issuer) fills the
+    documents' fields; an OCR'd clause carries ``ocr_confidence`` and, below
+    :data:`~plankb.extract.pipeline.LOW_CONFIDENCE`, ``ocr_low: true``.
+    """
     from plankb.extract.facts.extract import clause_facts
     from plankb.extract.loaders import load_bytes, load_path
-    from plankb.extract.pipeline import parse_text
+    from plankb.extract.pipeline import LOW_CONFIDENCE, clause_confidence, parse_text, source_meta
 
-    loaded = load_bytes(source, name, max_bytes=max_bytes) if isinstance(source, bytes) else load_path(source, max_bytes=max_bytes)
+    if isinstance(source, bytes):
+        loaded = load_bytes(source, name, max_bytes=max_bytes, ocr=ocr)
+    else:
+        loaded = load_path(source, max_bytes=max_bytes, ocr=ocr)
     docs = []
-    for p in parse_text(loaded.text, name):
+    for p in parse_text(loaded.text, name, source_meta(loaded)):
+        confidence = clause_confidence(p.document)
         clauses = []
-        for c in p.clauses:
+        for n, c in enumerate(p.clauses):
             entry = to_dict(c)
+            if confidence:
+                entry["ocr_confidence"] = confidence[n]
+                entry["ocr_low"] = confidence[n] < LOW_CONFIDENCE
             if with_facts:
                 entry["facts"] = {k: to_dict(v) for k, v in clause_facts(c).items()}
             clauses.append(entry)
         d = {k: v for k, v in to_dict(p.document).items() if k != "text"}
         d["clauses"] = clauses
         docs.append(d)
-    return {"source": {"name": name, "kind": loaded.kind, "encoding": loaded.encoding, "warnings": list(loaded.warnings)}, "documents": docs}
+    info = {"name": name, "kind": loaded.kind, "encoding": loaded.encoding, "pages": loaded.pages,
+            "ocr": bool(loaded.line_confidence), "warnings": list(loaded.warnings)}
+    return {"source": info, "documents": docs}

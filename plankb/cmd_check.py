@@ -29,6 +29,7 @@ FAIL_EXIT = 3
 @click.option("--level", type=click.Choice(["municipal", "district", "street"]), help="Level of the plan (default: read from the plan).")
 @click.option("--retrieval/--no-retrieval", default=True, show_default=True,
               help="Align free-text clauses with the vector index (when built); off = wording only.")
+@click.option("--ocr", is_flag=True, help="OCR every PDF page, not only pages without a text layer (needs plankb[ocr]).")
 @common
 def check(
     settings: Any,
@@ -41,8 +42,9 @@ def check(
     jurisdiction: str | None,
     level: str | None,
     retrieval: bool,
+    ocr: bool,
 ) -> None:
-    """Check a plan or draft (txt, md, pdf, docx) against the master plan.
+    """Check a plan or draft (txt, md, pdf, docx, doc, html, ofd, scans) against the master plan.
 
     \b
     Example: plankb check draft.docx --format html -o report.html --fail-on conflict
@@ -55,7 +57,7 @@ def check(
     master = MasterPlan(kb.document(mid), tuple(kb.clauses(mid)))
     retriever = _retriever(kb, mid) if retrieval else None
     report = check_path(file, master, jurisdiction=jurisdiction, level=level, retriever=retriever,
-                        max_bytes=settings.max_upload_bytes)
+                        max_bytes=settings.max_upload_bytes, ocr=ocr)
     if as_json:
         d = report.to_dict()
         emit({k: d[k] for k in ("document", "findings", "summary")})

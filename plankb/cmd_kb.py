@@ -12,6 +12,8 @@ from plankb.extract.model import to_dict
 
 from .cli_base import common, emit, main, open_kb, say
 
+OCR_HELP = "OCR every PDF page, not only pages without a text layer (needs plankb[ocr])."
+
 
 @main.command()
 @click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Corpus folder (default: the shipped corpus/).")
@@ -44,12 +46,13 @@ def build(settings: Any, as_json: bool, corpus: Path | None, rebuild: bool) -> N
 @click.option("--title", help="Title for a file that has none.")
 @click.option("--id", "file_id", help="Store the file under this id instead of its path (one file only).")
 @click.option("--replace", is_flag=True, help="Replace the stored file with the same id or base name (keeps its document ids).")
+@click.option("--ocr", is_flag=True, help=OCR_HELP)
 @common
 def ingest(
     settings: Any, as_json: bool, files: tuple[Path, ...], jurisdiction: str | None, level: str | None,
-    title: str | None, file_id: str | None, replace: bool,
+    title: str | None, file_id: str | None, replace: bool, ocr: bool,
 ) -> None:
-    """Add files (txt, md, pdf, docx) to the knowledge base.
+    """Add files (txt, md, pdf, docx, doc, html, ofd, page images) to the knowledge base.
 
     A file is stored under its path (relative to the corpus folder, else
     absolute) or --id; a same-named file from another folder is stored beside
@@ -61,7 +64,7 @@ def ingest(
     from plankb.kb.build import ingest_files
 
     meta = FileMeta(jurisdiction=jurisdiction or "", level=level or "", title=title or "")
-    results = ingest_files(settings, list(files), meta, file_id=file_id, replace=replace, notify=say)
+    results = ingest_files(settings, list(files), meta, file_id=file_id, replace=replace, notify=say, ocr=ocr)
     if as_json:
         emit(results)
     else:
@@ -116,22 +119,27 @@ def show(settings: Any, as_json: bool, ident: str) -> None:
 @main.command("extract")
 @click.argument("source", type=click.Path(allow_dash=True, path_type=Path))
 @click.option("--facts/--no-facts", default=True, help="Include extracted facts.")
+@click.option("--ocr", is_flag=True, help=OCR_HELP)
 @common
-def extract_cmd(settings: Any, as_json: bool, source: Path, facts: bool) -> None:
+def extract_cmd(settings: Any, as_json: bool, source: Path, facts: bool, ocr: bool) -> None:
     """Segment a file (or - for stdin) into documents and clauses without storing it.
+
+    OCR'd clauses carry ocr_confidence and ocr_low in --json (marked "[OCR?]" in text output).
 
     Example: cat draft.txt | plankb extract - --json
     """
     from plankb.kb.views import extract_view
 
+    limit = settings.max_upload_bytes
     if str(source) == "-":
-        view = extract_view(sys.stdin.buffer.read(), "stdin.txt", with_facts=facts, max_bytes=settings.max_upload_bytes)
+        view = extract_view(sys.stdin.buffer.read(), "stdin.txt", with_facts=facts, max_bytes=limit, ocr=ocr)
     else:
-        view = extract_view(source, source.name, with_facts=facts, max_bytes=settings.max_upload_bytes)
+        view = extract_view(source, source.name, with_facts=facts, max_bytes=limit, ocr=ocr)
     if as_json:
         emit(view)
         return
     for d in view["documents"]:
         click.echo(f"# {d['title']}  ({d['doc_number'] or '-'}, {len(d['clauses'])} clauses)")
         for c in d["clauses"]:
-            click.echo(f"  {c['id']}  {c['text'][:70]}")
+            low = f"  [OCR? {c['ocr_confidence']:.2f}]" if c.get("ocr_low") else ""
+            click.echo(f"  {c['id']}  {c['text'][:70]}{low}")

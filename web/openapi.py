@@ -98,7 +98,7 @@ def _paths(settings: Settings, q: dict[str, Any], filters: list[dict[str, Any]],
             "parameters": [_q("format", "json (default), md or html.", {"type": "string", "enum": ["json", "md", "html"]})],
             "requestBody": {"required": True, "content": {
                 "multipart/form-data": {"schema": {"type": "object", "properties": {
-                    "file": {"type": "string", "format": "binary", "description": f"txt, md, pdf or docx; at most {settings.max_upload_bytes} bytes; type sniffed from content"},
+                    "file": {"type": "string", "format": "binary", "description": f"txt, md, pdf, docx, doc, html, ofd or a page image (png, jpeg, tiff); at most {settings.max_upload_bytes} bytes; type sniffed from content"},
                     "text": {"type": "string"}, "master": {"type": "string"}}}},
                 "application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
                     "text": {"type": "string"}, "name": {"type": "string"}, "master": {"type": "string", "description": "master document id"}}}}}},

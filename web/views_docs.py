@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from plankb.extract.errors import Errors, NotFoundError
 from plankb.extract.model import DocType
+from plankb.extract.pipeline import low_confidence
 
 from .docview import blocks, fact_counts, outline
 from .params import inputs, int_param
@@ -67,6 +68,7 @@ def document(doc_id: str):  # noqa: ANN201
         fact_labels=FACT_LABEL,
         is_master=doc_id == s.master_doc_id,
         n_clauses=len(clauses),
+        ocr_low=low_confidence(doc),  # clause id -> OCR confidence, for the 「OCR置信度低」 badge
     )
 
 
