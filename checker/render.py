@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
 from plankb.extract.model import Finding
@@ -25,9 +26,18 @@ def to_json(report: CheckReport) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 
+# A clause number at the start of a quote keeps one space before its text: '4.1.4 对于…'.
+_LEAD_NUMBER_RE = re.compile(r"^\s*(\d+(?:\.\d+)*)\s+")
+
+
 def _flat(text: str) -> str:
-    """A quote on one line: hard wraps and page-break spaces of the input removed."""
-    return "".join(text.split()) if any("\u4e00" <= c <= "\u9fff" for c in text) else " ".join(text.split())
+    """A quote on one line: hard wraps and page-break spaces of the input removed,
+    except the space after a leading clause number ('4.1.4 对于…', not '4.1.4对于…')."""
+    if not any("\u4e00" <= c <= "\u9fff" for c in text):
+        return " ".join(text.split())
+    m = _LEAD_NUMBER_RE.match(text)
+    head, text = (m.group(1) + " ", text[m.end():]) if m else ("", text)
+    return head + "".join(text.split())
 
 
 def _line(report: CheckReport, f: Finding) -> str:

@@ -144,3 +144,13 @@ def test_report_cache_is_bounded():
     with pytest.raises(Exception, match="expired"):
         cache.get(tokens[0])  # evicted by count and size
     assert cache.get(tokens[-1]).name == "d.txt"
+
+
+def test_markdown_report_keeps_clause_numbers_apart_and_counts_like_json(client):
+    r = client.post("/api/check", json={"text": DRAFT, "name": "draft.txt", "format": "json"})
+    data = r.get_json()
+    md = client.post("/api/check", json={"text": DRAFT, "name": "draft.txt", "format": "md"}).get_data(as_text=True)
+    assert not re.search(r"\d+\.\d+(?:\.\d+)*[\u4e00-\u9fff]", md), re.search(r".{10}\d+\.\d+\.\d+[\u4e00-\u9fff].{5}", md)
+    assert re.search(r"\d+\.\d+\.\d+ [\u4e00-\u9fff]", md)  # '4.1.1 对于…' quoted with its number
+    by = data["summary"]["by_verdict"]
+    assert f"冲突 {by['conflict']} 项，需复核 {by['review']} 项，一致 {by['consistent']} 项" in md

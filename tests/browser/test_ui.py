@@ -13,6 +13,8 @@ import its constants.)
 from __future__ import annotations
 
 import dataclasses
+import io
+import os
 import re
 import shutil
 import threading
@@ -26,7 +28,8 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+# PLANKB_SHOTS puts them elsewhere (outside the checkout, for a look without touching the repo).
+SHOTS = Path(os.environ.get("PLANKB_SHOTS") or Path(__file__).resolve().parents[2] / "artifacts" / "screenshots")
 WIDTHS = {"desktop": 1280, "phone": 390}
 
 
@@ -232,6 +235,127 @@ def test_works_without_javascript(browser, live_server):
         page.get_by_label("或粘贴文本").fill("")
         page.get_by_role("button", name="开始检查").click()
         # without JS the form posts normally, with its CSRF token: the answer is the form with a message
-        assert "no draft given" in page.content()
+        assert "没有收到草案" in page.content()
     finally:
         context.close()
+
+
+# -- issue 12: what a user saw -----------------------------------------------------------
+ENGLISH_RE = re.compile(r"[A-Za-z]{2,}(?:[ ,'`]+[A-Za-z][A-Za-z'`]*){2,}")
+
+
+def _xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    buf = io.BytesIO()
+    Workbook().save(buf)
+    return buf.getvalue()
+
+
+def _docx_draft() -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("1 总则", level=1)
+    d.add_paragraph("1.1 本预案适用于本区突发事件的应对工作。")
+    d.add_heading("4 应急处置与救援", level=1)
+    d.add_paragraph("4.1.1 事发地街道要立即报告区委值班室和区应急办，详细信息最迟不得晚于事件发生后4小时报送。")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _upload(page, live_server, name: str, mime: str, data: bytes) -> None:  # noqa: ANN001
+    page.goto(f"{live_server}/check")
+    page.get_by_label("选择文件").set_input_files({"name": name, "mimeType": mime, "buffer": data})
+    page.get_by_role("button", name="开始检查").click()
+
+
+def test_progress_bar_hidden_at_rest_and_bad_upload_message_in_chinese(page, live_server, snap):
+    page.goto(f"{live_server}/check")
+    bar = page.locator("#check-progress")
+    assert bar.count() == 1 and not bar.is_visible()  # hidden at rest, though .progress is a flex box
+    _upload(page, live_server, "草案.xlsx", "application/octet-stream", _xlsx())
+    error = page.locator("#main .error")
+    error.wait_for()
+    text = error.inner_text()
+    assert "不支持「.xlsx」类型的文件「草案.xlsx」" in text and not ENGLISH_RE.search(text), text
+    assert not page.locator("#check-progress").is_visible()  # and hidden again after the error
+    snap(page, "check-error")
+
+
+def test_docx_draft_pane_has_no_markdown_markers(page, live_server):
+    _upload(page, live_server, "草案.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", _docx_draft())
+    page.wait_for_url(re.compile(r"/check/r/[\w-]+$"), timeout=60_000)
+    pane = page.locator(".draft-text").inner_text()
+    assert "1 总则" in pane and "4 应急处置与救援" in pane
+    assert not re.search(r"(?m)^#+ ", pane), pane[:200]
+
+
+def test_report_page_is_consistent(page, live_server, snap):
+    _upload(page, live_server, "draft.txt", "text/plain", DRAFT.encode("utf-8"))
+    page.wait_for_url(re.compile(r"/check/r/[\w-]+$"), timeout=60_000)
+    token = page.url.rsplit("/", 1)[1]
+    # the summary counts what the JSON and Markdown reports count
+    data = page.request.get(f"{live_server}/check/r/{token}/download/json").json()
+    md = page.request.get(f"{live_server}/check/r/{token}/download/md").text()
+    by = data["summary"]["by_verdict"]
+    for verdict, label in (("conflict", "冲突"), ("review", "需复核"), ("consistent", "一致")):
+        badge = page.locator(f'.summary [data-count="{verdict}"]').inner_text()
+        assert badge.startswith(f"{label} {by[verdict]}"), (badge, by)
+        assert f"{label} {by[verdict]} 项" in md
+    # a summary badge has the colour of the items it counts
+    review_items = page.locator("li.finding.v-review .badge-review")
+    if review_items.count():
+        colour = "e => getComputedStyle(e).backgroundColor"
+        assert page.locator('.summary [data-count="review"]').evaluate(colour) == review_items.first.evaluate(colour)
+    # rule titles in Chinese, ids as hover titles
+    rule = page.locator("li.finding .rule").first
+    assert re.search(r"[\u4e00-\u9fff]", rule.inner_text()) and "." in (rule.get_attribute("title") or "")
+    # the legend shows the red of conflicting bars, and explains overlapping marks
+    assert page.locator(".legend .swatch.bar-conflict").count() == 1
+    assert "叠加显示" in page.locator(".draft-legend").inner_text()
+    # chart labels stay readable on a phone
+    page.set_viewport_size({"width": 390, "height": 844})
+    sizes = page.evaluate("""() => [...document.querySelectorAll('svg.chart text')].map(t => {
+        const svg = t.ownerSVGElement, scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return parseFloat(getComputedStyle(t).fontSize) * scale; })""")
+    assert sizes and min(sizes) >= 12, sizes
+    page.set_viewport_size({"width": 1280, "height": 900})
+    snap(page, "check-report-issue12", full=True)
+
+
+def test_document_page_badges_addressee_and_toc(page, live_server):
+    page.goto(f"{live_server}/documents/gaz2021-2")
+    legend = page.locator(".doc-body .legend").inner_text()
+    assert re.search(r"数值 \d+", legend) and re.search(r"时限 \d+", legend), legend
+    addressee = page.locator("dl.meta div", has_text="主送").locator("dd").inner_text()
+    assert addressee and not addressee.endswith((":", "：")), addressee
+    toc = page.locator("aside.outline").inner_text()
+    assert "3.1.5 市紧急报警服务中心(110)和市市民热线服务中心" not in toc.split("\n")
+    page.goto(f"{live_server}/clauses/gaz2021-2:4.1.5")
+    body = page.locator("#main").inner_text()
+    assert "30分钟" in body and "PT30M" not in body
+    assert page.locator('[title="PT30M"]').count() >= 1  # the ISO value stays as a hover title
+
+
+def test_quiz_page_title_word_paper_and_aiken_note(page, live_server):
+    import docx
+
+    page.goto(f"{live_server}/quiz")
+    page.get_by_label("试卷标题").fill("值班员测验")
+    page.get_by_label(re.compile("题数")).fill("12")
+    page.get_by_role("button", name="生成预览").click()
+    page.wait_for_url(re.compile(r"/quiz\?"))
+    assert "Aiken 格式只能保存单选题" in page.locator("#aiken-note").inner_text()
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="Word 试卷 (.docx)").click()
+    paper = docx.Document(dl.value.path())
+    assert paper.paragraphs[0].text == "值班员测验"
+    page.goto(f"{live_server}/quiz?go=1&n=999")
+    text = page.locator("#main .error").inner_text()
+    assert "「题数」必须在 1 到" in text and not ENGLISH_RE.search(text)
+    page.goto(f"{live_server}/clauses/nope-1:9")
+    text = page.locator("#main").inner_text()
+    assert "没有找到条款" in text and "plankb" not in text
