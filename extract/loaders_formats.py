@@ -2,9 +2,9 @@
 
 :func:`load_other` is called by ``loaders._load`` after the PDF check: it
 returns a :class:`Source` for a legacy Word file (OLE2 with a Word stream) or
-a page image (PNG, JPEG, TIFF), and None for everything else, which then goes
-on to the DOCX and text loaders (and their "binary file" messages).  OFD is
-not read yet (issue 13 point 4 is open).
+a page image (PNG, JPEG, TIFF) or an OFD (a ZIP with OFD.xml at its root),
+and None for everything else, which then goes on to the DOCX and text
+loaders (and their "binary file" messages).
 """
 
 from __future__ import annotations
@@ -32,6 +32,11 @@ def load_other(data: bytes, *, label: str, name: str, max_bytes: int) -> Source 
         from .loaders_doc import load_doc
 
         return load_doc(data, label=label, name=name)
+    if data.startswith(b"PK\x03\x04"):
+        from .loaders_ofd import is_ofd, load_ofd
+
+        if is_ofd(data):
+            return load_ofd(data, label=label, name=name)
     for magic, what in IMAGE_MAGIC:
         if data.startswith(magic):
             from .loaders_ocr import load_image

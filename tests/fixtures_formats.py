@@ -153,3 +153,102 @@ def make_image_pdf(path: Path, images: list, *, dpi: int = 200) -> Path:
         pdf.image(buf, x=0, y=0, w=w, h=h)
     path.write_bytes(bytes(pdf.output()))
     return path
+
+
+# -- OFD ----------------------------------------------------------------------
+
+OFD_NS = "http://www.ofdspec.org/2016"
+_PAGE_W, _PAGE_H, _MARGIN, _SIZE, _LEADING = 210.0, 297.0, 25.0, 3.5, 6.0
+# Table columns of 2.3.6 (x of each column's left edge, width in mm): 序号, 突发事件, 主责部门.
+_OFD_COLS = ((_MARGIN, 14.0), (_MARGIN + 15.0, 69.0), (_MARGIN + 85.0, 75.0))
+
+
+def _wrap(text: str, width: float) -> list[str]:
+    per = max(1, int(width // _SIZE))
+    return [text[i : i + per] for i in range(0, len(text), per)] or [""]
+
+
+def _ofd_pages(blocks: list) -> list[list[tuple[float, float, str]]]:
+    """(x, baseline y, text) of every run, page by page, laid out as a typesetter would (A4, 3.5 mm type)."""
+    from fixtures_make import Heading, Table
+
+    pages: list[list[tuple[float, float, str]]] = [[]]
+    y = _MARGIN
+
+    def advance(lines: int = 1) -> float:
+        nonlocal y
+        if y + lines * _LEADING > _PAGE_H - _MARGIN:
+            pages.append([])
+            y = _MARGIN
+        y += lines * _LEADING
+        return y
+
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.rows:
+                # A cell keeps about one character of padding; a one-cell row spans the table.
+                widths = [w - _SIZE for _, w in _OFD_COLS] if len(row) > 1 else [_PAGE_W - 2 * _MARGIN]
+                cells = [_wrap(c, w) for c, w in zip(row, widths)]
+                height = max(len(c) for c in cells)
+                top = advance(height) - height * _LEADING
+                for cell, (x, _) in zip(cells, _OFD_COLS):
+                    for k, part in enumerate(cell):
+                        pages[-1].append((x, top + (k + 1) * _LEADING, part))
+            continue
+        text = block.text if isinstance(block, Heading) else str(block)
+        indent = 0.0 if isinstance(block, Heading) else 2 * _SIZE
+        for k, part in enumerate(_wrap(text, _PAGE_W - 2 * _MARGIN - indent)):
+            pages[-1].append((_MARGIN + (indent if k == 0 else 0.0), advance(), part))
+    return pages
+
+
+def make_ofd(path: Path, blocks: list, *, title: str = "", date: str = "", seed: int = 13) -> Path:
+    """An OFD (GB/T 33190) of ``blocks``: OFD.xml, Doc_0/Document.xml, Doc_0/Pages/Page_N/Content.xml.
+
+    Each run is a TextObject whose Boundary holds it and whose TextCode gives
+    X/Y (baseline) relative to the Boundary and DeltaX in the compressed
+    ``g N d`` form; some lines are split into two TextObjects, and the objects
+    of a page are written in shuffled order, as real producers do (the
+    reading order must come from the positions).
+    """
+    import random
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    rng = random.Random(seed)
+    pages = _ofd_pages(blocks)
+    info = f"<ofd:Title>{escape(title)}</ofd:Title>" if title else ""
+    info += f"<ofd:CreationDate>{date}</ofd:CreationDate>" if date else ""
+    ofd_xml = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{OFD_NS}" Version="1.0" DocType="OFD">'
+               f"<ofd:DocBody><ofd:DocInfo><ofd:DocID>plankb-test</ofd:DocID>{info}</ofd:DocInfo>"
+               "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>")
+    page_refs = "".join(f'<ofd:Page ID="{n + 1}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n in range(len(pages)))
+    document_xml = (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{OFD_NS}"><ofd:CommonData>'
+                    f"<ofd:MaxUnitID>{10 * sum(map(len, pages)) + 10}</ofd:MaxUnitID><ofd:PageArea>"
+                    f"<ofd:PhysicalBox>0 0 {_PAGE_W:g} {_PAGE_H:g}</ofd:PhysicalBox></ofd:PageArea>"
+                    f"</ofd:CommonData><ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>")
+    uid = 100
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("OFD.xml", ofd_xml)
+        zf.writestr("Doc_0/Document.xml", document_xml)
+        for n, runs in enumerate(pages):
+            pieces = []
+            for x, y, text in runs:
+                cut = rng.randrange(1, len(text)) if len(text) > 6 and rng.random() < 0.3 else len(text)
+                for part, px in ((text[:cut], x), (text[cut:], x + cut * _SIZE)):
+                    if part:
+                        pieces.append((px, y, part))
+            rng.shuffle(pieces)
+            objects = []
+            for px, y, part in pieces:
+                uid += 1
+                w = len(part) * _SIZE
+                delta = f' DeltaX="g {len(part) - 1} {_SIZE:g}"' if len(part) > 1 else ""
+                # Boundary 1 mm left of and above the run; TextCode X/Y relative to it (Y = baseline).
+                objects.append(f'<ofd:TextObject ID="{uid}" Boundary="{px - 1:.2f} {y - _SIZE - 1:.2f} {w + 2:.2f} {_SIZE + 2:.2f}"'
+                               f' Font="1" Size="{_SIZE:g}"><ofd:FillColor Value="0 0 0"/>'
+                               f'<ofd:TextCode X="1" Y="{_SIZE + 1:g}"{delta}>{escape(part)}</ofd:TextCode></ofd:TextObject>')
+            zf.writestr(f"Doc_0/Pages/Page_{n}/Content.xml",
+                        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{OFD_NS}"><ofd:Content>'
+                        f'<ofd:Layer ID="{n + 1}">{"".join(objects)}</ofd:Layer></ofd:Content></ofd:Page>')
+    return path
