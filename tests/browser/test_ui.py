@@ -359,3 +359,42 @@ def test_quiz_page_title_word_paper_and_aiken_note(page, live_server):
     page.goto(f"{live_server}/clauses/nope-1:9")
     text = page.locator("#main").inner_text()
     assert "没有找到条款" in text and "plankb" not in text
+
+
+def test_home_says_unsure_instead_of_guessing(page, live_server, snap):
+    """Issue 11: a question the corpus cannot answer gets 「不确定」, never a confident answer."""
+    page.goto(live_server)
+    box = page.get_by_label("输入问题或关键词")
+    box.fill("市应急委第一副主任由谁担任")
+    box.press("Enter")
+    card = page.locator("section.kind-unsure")
+    card.wait_for()
+    assert card.locator(".card-kicker").inner_text() == "不确定"
+    assert page.locator("section.kind-answer").count() == 0
+    snap(page, "home-unsure", full=True)
+
+
+def test_home_default_jurisdiction_is_remembered(page, live_server, snap):
+    """Issue 11: a district duty officer picks a district once; later questions without one use it."""
+    page.goto(live_server)
+    page.get_by_label("我的辖区").select_option("平谷区")
+    page.get_by_role("button", name="设为默认").click()
+    page.wait_for_url(re.compile(r"jurisdiction="))
+    box = page.get_by_label("输入问题或关键词")
+    box.fill("小区燃气泄漏谁牵头")
+    box.press("Enter")
+    card = page.locator("section.kind-who_leads")
+    card.wait_for()
+    assert card.locator(".card-answer").inner_text() == "区城市管理委"
+    assert "（平谷区）" in card.locator("#card-title").inner_text()
+    assert "市级：市城市管理委" in card.inner_text()
+    assert page.get_by_label("我的辖区").input_value() == "平谷区"
+    snap(page, "home-jurisdiction", full=True)
+    page.get_by_label("我的辖区").select_option("")
+    page.get_by_role("button", name="设为默认").click()
+    page.wait_for_url(re.compile(r"jurisdiction="))
+    box = page.get_by_label("输入问题或关键词")
+    box.fill("小区燃气泄漏谁牵头")
+    box.press("Enter")
+    page.locator("section.kind-who_leads").wait_for()
+    assert page.locator(".card-answer").inner_text() == "市城市管理委"
