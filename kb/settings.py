@@ -59,6 +59,13 @@ def _optional_path(text: str) -> Path | None:
     return _path(text) if text.strip() else None
 
 
+def _cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # the cores this process may use
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def _paths(text: str) -> tuple[Path, ...]:
     return tuple(_path(p) for p in text.split(os.pathsep) if p.strip())
 
@@ -131,6 +138,8 @@ class Settings:
                                help="Flask secret for CSRF tokens; random per process when empty")
     lock_timeout: float = _setting(30.0, env="PLANKB_LOCK_TIMEOUT", parse=_seconds,
                                    help="seconds a writer waits for another writer of the data directory (0: fail at once)")
+    workers: int = _setting(env="PLANKB_WORKERS", parse=_positive_int, factory=_cores,
+                            help="`plankb serve` worker processes (default: one per core; 1 serves with waitress)")
 
     def __post_init__(self) -> None:
         if self.model_cache is None:  # one cache root: models sit under it unless told otherwise

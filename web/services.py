@@ -32,6 +32,8 @@ class Services:
         self._asker: Any = None
         self._docs_full: dict[str, Document] = {}
         self._facts: dict[str, list[dict[str, Any]]] = {}
+        self.state = "lazy"  # lazy (load on first use) | loading | ready | failed: /api/health
+        self.error = ""
 
     # -- the expensive objects, created once ---------------------------------
     @property
@@ -69,6 +71,31 @@ class Services:
 
                     self._asker = Asker(searcher)
         return self._asker
+
+    # -- start-up (issue 16) -----------------------------------------------------
+    def warm(self) -> None:
+        """Load the searcher, who-leads and ask now, at server start, then say ready.
+
+        Every query path is run once, so no request pays for a lazy set-up
+        (the vector engine's first call, whoosh's first searcher).
+        """
+        self.state = "loading"
+        try:
+            self.resolver.answer("燃气泄漏")
+            self.asker  # noqa: B018 - created now, not in a request
+            with self._db:  # the incident filter's tags read the shared connection
+                self.searcher.incidents()
+                self.searcher.search("应急预案", k=1)
+        except Exception as exc:
+            self.state, self.error = "failed", str(exc)
+            raise
+        self.state = "ready"
+
+    def prepare_fork(self) -> None:
+        """Before a pre-fork server forks: no SQLite connection may cross a fork; each
+        process opens its own on its first read."""
+        with self._db:
+            self.kb.close()
 
     # -- store reads ---------------------------------------------------------------
     def read(self, fn: Callable[[KnowledgeBase], T]) -> T:

@@ -10,9 +10,9 @@ Chinese numerals go through ``cn2an`` rather than a hand-written table.
 
 from __future__ import annotations
 
+import functools
 import re
-
-import cn2an
+from typing import Any
 
 # One-for-one replacements (never change the length: spans must survive).
 _FOLD = str.maketrans(
@@ -80,10 +80,20 @@ def parse_number(s: str) -> float:
         return float(t)
     if re.fullmatch(CHINESE, t) and not re.search(r"([两零〇])\1", t):
         try:
-            return float(cn2an.cn2an(t, "smart"))
+            return float(_cn2an()(t, "smart"))
         except Exception as e:  # cn2an raises bare ValueError/OverflowError/KeyError on odd input
             raise ValueError(f"not a Chinese numeral: {s!r}") from e
     raise ValueError(f"not a number: {s!r}")
+
+
+@functools.cache
+def _cn2an() -> Any:
+    """cn2an's converter, imported on first use: importing cn2an costs ~0.3 s (its
+    dependency ``proces`` loads tables), paid otherwise by every command that imports
+    extract, even ``plankb docs``."""
+    import cn2an
+
+    return cn2an.cn2an
 
 
 def try_number(s: str) -> float | None:
