@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from plankb.extract.facts.numbers import fold
 from plankb.extract.model import Clause, ClauseKind, Finding, Level, Span
+from plankb.extract.obligations import Duty
 from plankb.extract.taxonomy import IncidentType, Taxonomy, load_taxonomy, split_departments
 from plankb.extract.vocab import COLOUR_RANK, COLOUR_WORD, rank_of
 
@@ -57,6 +58,8 @@ CHANNEL_RE = re.compile(r"预警信息发布中心|发布中心|统一发布|统
 IMMEDIATE_REPORT_RE = re.compile(r"立即(?:向[^，。；;]{2,40}?)?报告")
 DETAIL_RE = re.compile(r"详细|续报|书面")
 REPORT_PATH_RE = re.compile(r"信息报送|信息报告|报告制度|信息上报")
+# Reporters that are not government bodies: "事故单位应当立即向区应急管理局…报告".
+UNIT_REPORTER_RE = re.compile(r"事发单位|事故单位|企业|经营单位|生产单位|公民|个人|群众|居民|法人")
 # Mobilisation: the scope of the subordinate's whole area.
 SCOPE_RE = {
     Level.DISTRICT: re.compile(r"全区|本区|区范围"),
@@ -262,6 +265,7 @@ def warning_approval(ctx: Context) -> Iterator[Finding]:
                     found[r] = approver_rank(who)
                     refs.append(s)
     master_rank.update(found)
+    judged: set[int] = set()
     for s in ctx.sub.topic("warning"):
         for ranks, who, a, b in _warning_approvals(s):
             high = sorted(r for r in ranks if r in (1, 2))
@@ -270,6 +274,7 @@ def warning_approval(ctx: Context) -> Iterator[Finding]:
             colour = "、".join("红色" if r == 1 else "橙色" for r in sorted(high, reverse=True))
             lvl = _body_level(ctx, who)
             span = Span(s.start + a, s.start + b)
+            judged.add(span.start)
             m_ref = max(refs, key=lambda m: dice(m.grams, s.grams)) if refs else ctx.best_master(s, ("warning",))
             if lvl is not None and LEVEL_DEPTH.get(lvl, 0) > LEVEL_DEPTH.get(ctx.sub.level, 9) or (
                 ctx.sub.level is Level.STREET and lvl in (None, Level.STREET)
@@ -291,6 +296,26 @@ def warning_approval(ctx: Context) -> Iterator[Finding]:
                 else:
                     yield ctx.finding("duty.warning_approval", "consistent",
                                       f"{colour}预警由{who}批准，与上级预案的批准层级相当。", sub=span, master=m_ref)
+    if ctx.sub.level is Level.STREET:
+        yield from _street_issues(ctx, judged)
+
+
+def _street_issues(ctx: Context, done: set[int]) -> Iterator[Finding]:
+    """A street or township issuing orange or red warnings itself: 「街道可…自行发布本辖区橙色、红色预警信息」
+    (``done``: statements already judged by their wording)."""
+    for o in ctx.sub.obligations:
+        if any(o.span.start <= d < o.span.end for d in done):
+            continue
+        if (o.task != "warning_release" or o.negated or not o.colours & {1, 2} or o.actor_span is None
+                or level_from_name(o.actor) is not Level.STREET):
+            continue
+        rest = o.text[o.actor_span.end - o.span.start :]
+        if not re.search(r"发布|签发", rest) or re.search(r"接到|接收|转发|提出|建议|报请|配合", rest.split("发布")[0]):
+            continue
+        m_ref = ctx.best_master(o.text, ("warning",))
+        yield ctx.finding("duty.warning_approval", "conflict",
+                          f"{o.actor}自行发布橙色、红色预警，超出基层权限；橙色、红色预警须报上级批准后由预警信息发布机构统一发布。",
+                          sub=o.span, master=m_ref, suggestion=f"改为由{o.actor}及时报告，并接收、转发上级发布的预警。")
 
 
 def _approver_text(ctx: Context, rank: int) -> str:
@@ -370,6 +395,12 @@ def report_recipient(ctx: Context) -> Iterator[Finding]:
         # An upward report is compared only when it goes to the master's own level
         # (a district plan reporting to 市委总值班室 / 市应急办), not beyond it.
         upward = ctx.below_master() and any(lvl is ctx.master.level for _a, _t, lvl in hubs)
+        first_at = min(a.span.start for a in recips) - s.start
+        who, who_level = ctx.subject(s, first_at)
+        if UNIT_REPORTER_RE.search(fold(s.text[: max(first_at, 0)])) and who is None:
+            continue  # 事故单位、公民 report to the local government or department (master 4.1.3)
+        if ctx.below_master() and not upward and (who_level or ctx.sub.level) is Level.STREET:
+            continue  # a street reporting up to the district (master 4.2.3: 及时向区委、区政府报告)
         in_section = REPORT_PATH_RE.search(" ".join(s.clause.path))
         applies = id(s) in first or (in_section and (IMMEDIATE_REPORT_RE.search(t) or (upward and not DETAIL_RE.search(t))))
         if not applies:
@@ -378,6 +409,9 @@ def report_recipient(ctx: Context) -> Iterator[Finding]:
         span = Span(min(a.span.start for a in recips), max(a.span.end for a in recips))
         seg = s.segment(span.start)
         span = Span(min(seg.start, span.start), max(s.segment(span.end - 1).end, span.end))
+        # Names broken across lines ("市应急\n办") are missed by the facts layer, not by the gazetteer.
+        lo, hi = span.start - s.start, span.end - s.start
+        types |= {m.type for m in ctx.sub.orgs(s) if lo <= m.start < hi + 16 and m.level is ctx.master.level}
         ref = ctx.best_master(s, ("reporting",), re.compile(r"总值班室"))
         missing = []
         if not types & PARTY_TYPES:
@@ -395,10 +429,21 @@ def report_recipient(ctx: Context) -> Iterator[Finding]:
 
 # ---------------------------------------------------------------------------
 def mobilisation(ctx: Context) -> Iterator[Finding]:
-    """Mobilising the whole district (street) needs the next level's approval."""
+    """Mobilising the whole district (street) needs the next level's approval; a street decides none."""
     scope = SCOPE_RE.get(ctx.sub.level)
     if scope is None:
         return
+    if ctx.sub.level is Level.STREET and not any(
+            o.task == "mobilisation" and level_from_name(o.actor) is Level.STREET for o in ctx.master.obligations):
+        # The municipal master (4.6.2) gives the decision to the city and the districts only:
+        # 「由街道工委决定并组织实施」; a district master may delegate small-scale mobilisation to 乡镇.
+        for o in ctx.sub.obligations:
+            if (o.task == "mobilisation" and o.role is Duty.DECIDER and not o.negated
+                    and level_from_name(o.actor) is Level.STREET and not ESCALATE_RE.search(o.text)):
+                yield ctx.finding("duty.mobilisation", "conflict",
+                                  f"社会动员由{o.actor}决定；上级预案规定区范围的社会动员由区政府报请市政府批准，街道（乡镇）无决定权。",
+                                  sub=o.span, master=ctx.best_master(o.text, ("mobilisation",), re.compile(r"批准")),
+                                  suggestion="改为“报请区委、区政府决定后，由街道组织实施”。")
     for s in ctx.sub.topic("mobilisation"):
         t = fold(s.text)
         m = scope.search(t)

@@ -35,7 +35,8 @@ UPPER_STANDARD_RE = re.compile(r"(?:依照|按照|参照|执行)[^，。；;]{0,
 # "原则上不再提高响应级别": the master lets the level be raised or adjusted (4.3.1).
 NO_RAISE_RE = re.compile(r"(?:不再|不得|不予|不能|不可|一律不)\s*(?:提高|提升|上调|调整|升级)[^，。；;]{0,4}响应级别")
 # "接到橙色、红色预警后…采取与蓝色预警相同的措施": higher warnings need more (master 3.2.5(2)).
-SAME_MEASURES_RE = re.compile(r"(?:橙色|红色)[^。；;]{0,40}(?:与|同|参照)(?:蓝色|黄色)预警[^，。；;]{0,6}(?:相同|一致|同样)")
+SAME_MEASURES_RE = re.compile(rf"(?:{RANK_COLOUR[1]}|{RANK_COLOUR[2]})[^。；;]{{0,40}}(?:与|同|参照)(?:{RANK_COLOUR[3]}|{RANK_COLOUR[4]})"
+                              r"预警[^，。；;]{0,6}(?:相同|一致|同样)")
 
 
 # ---------------------------------------------------------------------------

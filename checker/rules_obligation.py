@@ -9,6 +9,7 @@ the lead department of the plan's own incident type when the plan has one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from plankb.extract.model import Finding, Level, Span
@@ -24,7 +25,7 @@ _HOLDS = (Duty.LEAD, Duty.RESPONSIBLE, Duty.PUBLISHER, Duty.DECIDER)
 _VAGUE = frozenset({"relevant_departments", "other", "incident_support", "sector_authority", ""})
 _WILDCARD = "incident_lead"
 # Steps whose exemption drops a master requirement (报告, 通报, 备案, 审核).
-_STEPS = frozenset({"reporting", "notify", "plan_filing", "review_release", "warning_release"})
+_STEPS = frozenset({"reporting", "notify", "plan_filing", "review_release", "warning_release", "staffing"})
 
 
 def _tasks() -> dict[str, Task]:
@@ -70,6 +71,7 @@ def task_owner(ctx: Context) -> Iterator[Finding]:
         if not leads:
             continue
         types = {m.actor_type for m in leads} - _VAGUE
+        wildcard_only = types == {_WILDCARD}
         if _WILDCARD in types:
             types.discard(_WILDCARD)
             if _plan_incident_type(ctx):
@@ -78,6 +80,12 @@ def task_owner(ctx: Context) -> Iterator[Finding]:
         m_names = "、".join(dict.fromkeys(m.actor for m in leads))
         lvl = _level(ctx, o)
         seen.add((o.span.start, o.span.end))
+        if task.local and lvl is Level.STREET and not re.search(r"区级|全区", o.text):
+            continue  # a street's own 现场指挥部 (Pinggu 4.3.3: 乡镇街道级指挥机构)
+        if wildcard_only and lvl is not Level.STREET and not types:
+            # The master names "the lead department of the incident" and the plan's incident is unknown.
+            yield _finding(ctx, o, ref, "consistent", f"{task.label}由{o.actor}承担；上级预案规定由{m_names}负责，本预案未能确定事件类型，视为一致。")
+            continue
         if lvl is Level.STREET and ctx.sub.level is Level.STREET:
             yield _finding(ctx, o, ref, "conflict",
                            f"{task.label}由{o.actor}承担；上级预案规定由{m_names}负责，属区级及以上职责，街道（乡镇）不得自行承担。",
@@ -86,7 +94,7 @@ def task_owner(ctx: Context) -> Iterator[Finding]:
             yield _finding(ctx, o, ref, "consistent", f"{task.label}由{o.actor}承担，与上级预案（{m_names}）相应。")
         elif not types or o.actor_type in _VAGUE:
             continue
-        elif task.mismatch == "review" or o.actor_type in {s.actor_type for s in supports} - _VAGUE:
+        elif task.mismatch == "review" or o.actor_type in {s.actor_type for s in supports} - _VAGUE or _open(leads):
             yield _finding(ctx, o, ref, "review",
                            f"{task.label}由{o.actor}承担；上级预案规定由{m_names}牵头，{o.actor}在上级预案中为配合单位，请确认。",
                            f"{task.label}宜由与{m_names}相应的本级部门牵头。")
@@ -168,6 +176,12 @@ def warning_adjust(ctx: Context) -> Iterator[Finding]:
                            "改为“调整后报区应急办和市相关部门备案”。", rule="level.warning_adjust")
         elif "备案" in text or "报" in text:
             yield _finding(ctx, obs[0], m_ref, "consistent", "调整预警级别并报备，与上级预案一致。", rule="level.warning_adjust")
+
+
+def _open(leads: list[Obligation]) -> bool:
+    """The master names its holders as an open list that does not lead: "协助卫生健康等部门开展…"."""
+    return all(m.role is not Duty.LEAD and m.actor_span is not None
+               and m.text[m.actor_span.end - m.span.start :].startswith("等") for m in leads)
 
 
 def _level(ctx: Context, o: Obligation) -> Level | None:

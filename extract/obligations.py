@@ -34,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from plankb.extract.errors import InputError
+from plankb.extract.errors import Errors, InputError
 from plankb.extract.gazetteer import Gazetteer, OrgMention
 from plankb.extract.model import Clause, ClauseKind, Span
 from plankb.extract.taxonomy import Taxonomy
@@ -62,6 +62,7 @@ class Task:
     compare: str  # "owner": the holder is compared with the master's
     cues: tuple[re.Pattern[str], ...]
     mismatch: str = "conflict"  # verdict for another holder; "review" where the master says 可 (may)
+    local: bool = False  # a street or township may hold its own instance (its own 现场指挥部)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +90,12 @@ def load_tasks(path: Path = TASKS_FILE) -> tuple[Task, ...]:
         out = []
         for t in data["tasks"]:
             out.append(Task(str(t["id"]), str(t["label"]), str(t.get("type", "duty")), str(t.get("compare", "")),
-                            tuple(re.compile(c) for c in t["cues"]), str(t.get("mismatch", "conflict"))))
+                            tuple(re.compile(c) for c in t["cues"]), str(t.get("mismatch", "conflict")),
+                            bool(t.get("local", False))))
     except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
-        raise InputError(f"{path}: the task vocabulary cannot be read ({exc}); fix extract/data/tasks.yaml.") from exc
+        raise InputError(Errors.E146.format(path=path, why=exc)) from exc
     if len({t.id for t in out}) != len(out):
-        raise InputError(f"{path}: task ids must be unique; fix extract/data/tasks.yaml.")
+        raise InputError(Errors.E147.format(path=path))
     return tuple(out)
 
 
@@ -117,12 +119,25 @@ _SUBJECT_CUE_RE = re.compile(r"^\s*(?:等(?:部门|单位))?\s*[：:\t]?\s*(?:(?
                              r"|(?P<dec>决定|批准|审批|宣布)|(?P<pub>(?:直接|自行)?(?:发布|对外发布))"
                              r"|(?:主要|具体|分别|统一|负责|可|应当|应|要|须|在|将|通过|会同|组织|根据|按照|依据|核实后|接报后)|[：:\t])")
 # After "由X": "由区水务局牵头处置", "由区统计局负责统计", "由区应急管理局统一调配", "由镇政府牵头成立…".
-_BY_RE = re.compile(r"由$")
+_BY_RE = re.compile(r"由\s*(?:各|相关|有关|事发地(?:的)?)?$")  # "由各乡镇政府、街道办事处决定"
 _BY_CUE_RE = re.compile(r"^\s*(?:等(?:部门|单位))?\s*(?:(?P<lead>牵头)|(?P<dec>决定|批准|宣布)|(?P<pub>(?:直接|自行)?发布))?")
-# An exemption: "无需另行报告区委", "可不向市应急办报告", "不再同步接收", "无需报备", "无需经区委宣传部审核".
-NEGATION_RE = re.compile(r"(?:无需|无须|不需要?|不必|可不|不再|不另行)(?:另行|同步|单独|再)?")
+# An exemption: "无需另行报告区委", "可不向市应急办报告", "不再同步接收", "无需报备", "无需经区委宣传部审核",
+# "不单独配备专职应急管理人员".
+NEGATION_RE = re.compile(r"(?:无需|无须|不需要?|不必|可不|不再|不另行|不单独|不专门)(?:另行|同步|单独|再)?")
 # A shared-suffix list of department functions: "应急管理、卫生健康、公安部门", "卫生健康等部门".
-_SHARED_SUFFIX_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+[\u4e00-\u9fff]{2,6}|[\u4e00-\u9fff]{2,6})(?:等)?部门")
+_SHARED_SUFFIX_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,6}、)+(?:(?!等)[\u4e00-\u9fff]){2,6}|(?:(?!等)[\u4e00-\u9fff]){2,6})(?:等)?部门")
+# A street or township plan's own bodies, which the gazetteer does not list: "街道可根据需要…",
+# "街道工委决定", "镇应急管理办公室负责…", "本镇…".  Only as a subject (at a statement's start).
+_SELF_BODY_RE = re.compile(r"(?:本)?(?:街道|镇|乡)(?:[\u4e00-\u9fff]{0,8}?(?:办公室|办事处|党工委|工委|党委|人民政府|政府|科|所|中心|站))?"
+                           r"(?=\s*(?:[：:]|可|应|要|须|负责|决定|统一|自行|直接|牵头|在|根据|按照|组织|及时))")
+_SELF_CANONICAL = {"街道": "街道办事处", "镇": "乡镇人民政府", "乡": "乡镇人民政府"}
+# "Y：…，X的处置主责单位", "X由Y主责": the incident type a lead statement names.
+_LEAD_OBJECT_RE = re.compile(r"([^，。；;：:]{2,30}?)(?:的)?(?:处置)?(?:主责|牵头)(?:单位|部门)")
+# A later segment that is a duty of its own (a verb first): "…，统一对外发布本镇突发事件信息".
+_DUTY_SEG_RE = re.compile(r"^\s*(?:并|及时|统一|负责|组织|牵头|做好|承担|指导|协调|会同|开展|发布|召开|启用|宣布|建立|组建|成立|指定|对外)")
+# "A协助B开展X": B does X, A supports ("工会…协助卫生健康等部门开展心理咨询").
+_HELPED_RE = re.compile(r"(?:协助|配合|协同)\s*$")
+_HELPED_VERB_RE = re.compile(r"^\s*(?:等(?:部门|单位))?\s*(?:开展|做好|进行|实施|组织)")
 # A subject right after a stop, maybe with a determiner: "突发事件发生后,相关区政府和…要…".
 _AFTER_STOP_RE = re.compile(r"[，,：:]\s*(?:相关|有关|各|事发地(?:的)?)?\s*$")
 # Acting under another body: "在区级现场指挥部统一指挥下开展工作" (the other body holds the task).
@@ -148,14 +163,31 @@ class _Name:
 def _names(g: Gazetteer, text: str, abbreviations: dict[str, str] | None) -> list[_Name]:
     """Bodies named in ``text`` (offsets in it), shared-suffix lists expanded."""
     out = [_Name(m.start, m.end, m.text, m.canonical, _type(g, m)) for m in g.find(text, abbreviations=abbreviations)]
+    # "疫苗安全事件的处置主责单位" says what the subject is, it names no other body.
+    out = [n for n in out if not (n.type == "incident_lead" and re.search(r"(?:的|处置)$", text[: n.start]))]
     taken = [(n.start, n.end) for n in out]
     for m in _SHARED_SUFFIX_RE.finditer(text):
         pos = m.start()
-        for part in m.group(1).split("、"):
+        parts = m.group(1).split("、")
+        # "协助卫生健康等部门": the list's first word may carry a verb; keep the longest tail that is a type.
+        k = next((i for i in range(len(parts[0]) - 1) if g.type_of(parts[0][i:] + "部门")), 0)
+        pos, parts[0] = pos + k, parts[0][k:]
+        for part in parts:
             ty = g.type_of(part + "部门")
             if ty and not any(a < pos + len(part) and pos < b for a, b in taken):
                 out.append(_Name(pos, pos + len(part), part, part + "部门", ty))
             pos += len(part) + 1
+    opening = _OPENING_RE.match(text)
+    begin = opening.end() if opening else 0
+    for m in _SELF_BODY_RE.finditer(text):
+        if m.end() == m.start() or any(n.start < m.end() and m.start() < n.end for n in out):
+            continue
+        if not (m.start() == begin or text[m.start() - 1 : m.start()] in ("由", "，", ",", "：", ":")):
+            continue
+        word = m.group()
+        base = word.removeprefix("本")
+        canonical = _SELF_CANONICAL.get(base, base)
+        out.append(_Name(m.start(), m.end(), word, canonical, "government" if base in _SELF_CANONICAL else ""))
     return sorted(out, key=lambda n: n.start)
 
 
@@ -214,11 +246,12 @@ def _statement(g: Gazetteer, tax: Taxonomy, abbreviations: dict[str, str] | None
                duty: tuple[int, int] | None = None) -> list[Obligation]:
     s = text[lo:hi]
     names = _names(g, s, abbreviations)
-    found: list[tuple[list[_Name], Duty, str, bool]] = []  # (list, role, duty text, negated)
+    # (list, role, duty text, negated, whether later segments of the duty are the same body's duties too)
+    found: list[tuple[list[_Name], Duty, str, bool, bool]] = []
     if subject is not None and duty is not None:
         subj = [n for n in names if subject[0] - lo <= n.start < subject[1] - lo]
         if subj:
-            found.append((subj, Duty.RESPONSIBLE, text[duty[0] : duty[1]], False))
+            found.append((subj, Duty.RESPONSIBLE, text[duty[0] : duty[1]], False, False))
     else:
         opening = _OPENING_RE.match(s)
         start0 = opening.end() if opening else 0
@@ -228,51 +261,74 @@ def _statement(g: Gazetteer, tax: Taxonomy, abbreviations: dict[str, str] | None
             # The duty of a run ends where the next run of bodies begins.
             before, after = s[:first.start], s[last.end : runs[k + 1][0].start if k + 1 < len(runs) else len(s)]
             neg = NEGATION_RE.search(before[-12:]) is not None
+            if _HELPED_RE.search(before) and _HELPED_VERB_RE.match(after):
+                found.append((run, Duty.RESPONSIBLE, after, neg, False))  # "…协助卫生健康等部门开展心理咨询"
+                continue
             if re.search(r"会同\s*$", before):
-                found.append((run, Duty.SUPPORT, after, neg))  # "由宣传部门会同处置主责部门…": the second list supports
+                found.append((run, Duty.SUPPORT, after, neg, False))  # "由宣传部门会同处置主责部门…": the second list supports
                 continue
             if _BY_RE.search(before.rstrip()):
                 m = _BY_CUE_RE.match(after)
                 role = Duty.LEAD if m.group("lead") else Duty.DECIDER if m.group("dec") else \
                     Duty.PUBLISHER if m.group("pub") else Duty.RESPONSIBLE
-                found.append((run, role, _seg_before(before) + after, neg))
+                # "…财产损失，由区统计局负责统计": the object and the verb read as one duty.
+                found.append((run, role, re.sub(r"[，,]\s*(由\s*(?:各|相关|有关|事发地(?:的)?)?)$", r"\1", _seg_before(before)) + after, neg, False))
                 continue
             at_start = first.start <= start0 + 1 or _AFTER_STOP_RE.search(before) is not None
             m = _SUBJECT_CUE_RE.match(after)
             if at_start and m:
                 role = Duty.LEAD if m.group("lead") else Duty.SUPPORT if m.group("sup") else \
                     Duty.DECIDER if m.group("dec") else Duty.PUBLISHER if m.group("pub") else Duty.RESPONSIBLE
-                found.append((run, role, _seg_after(after, whole=True), neg))
+                found.append((run, role, _seg_after(after, whole=True), neg, True))
             elif neg or re.search(r"(?:向|报告|报送|通报|报|经)$", before):
-                found.append((run, Duty.RECIPIENT, before[-16:] + after[:12], neg))
+                found.append((run, Duty.RECIPIENT, before[-16:] + after[:12], neg, False))
         # An exemption with no body named: "无需报备", "无需另行报批".
         for m in NEGATION_RE.finditer(s):
             if not any(f[3] for f in found):
-                found.append(([], Duty.RESPONSIBLE, s[m.start():], True))
+                found.append(([], Duty.RESPONSIBLE, s[m.start():], True, False))
     out = []
     whole = task_of(s)
-    for run, role, duty_text, neg in found:
+    for run, role, duty_text, neg, more in found:
         # The nearest segment first: "由区委、区政府启动四级响应，…成立现场指挥部" starts a response.
         # "区应急管理局配合": a supporting body shares the statement's task.
-        task = task_of(_SEGMENT_RE.split(duty_text)[0]) or task_of(duty_text) or (whole if role is Duty.SUPPORT else None)
+        segs = _SEGMENT_RE.split(duty_text)
+        task = task_of(segs[0]) or task_of(duty_text) or (whole if role is Duty.SUPPORT else None)
         if role is not Duty.SUPPORT and (_SUPPORT_VERB_RE.search(duty_text[:16]) or _UNDER_RE.match(duty_text)):
             role = Duty.SUPPORT  # "…等相关部门应根据需要参与现场指挥部相关工作"
         if task is None:
             continue
-        incident = None
-        if task.id == "handle":
-            hits = tax.match(_seg_before(s[: run[0].start]) if run else s, k=1) if run else []
-            if hits and hits[0][1] >= INCIDENT_MIN:
-                incident = hits[0][0].number
+        # "Y负责应急值守、信息汇总和上报，统一对外发布本镇突发事件信息，…": later duties of the same
+        # body whose holder the checker compares, or an incident it is the lead for.
+        lead_seg = next((x for x in segs if _LEAD_OBJECT_RE.search(x)), None) if task.id == "handle" else None
+        duties = [(task, Duty.LEAD if lead_seg and role is Duty.RESPONSIBLE else role, lead_seg or segs[0])]
+        for seg in segs[1:]:
+            t2 = task_of(seg)
+            if more and t2 is not None and _DUTY_SEG_RE.match(seg) and all(t2 is not d[0] for d in duties) and role is not Duty.SUPPORT and (
+                    t2.compare == "owner" or (t2.id == "handle" and _LEAD_OBJECT_RE.search(seg))):
+                duties.append((t2, Duty.LEAD if _LEAD_OBJECT_RE.search(seg) else role, seg))
         grades, colours = _objects(s)
-        for n in run or [None]:
-            out.append(Obligation(
-                task=task.id, role=role, actor=n.text if n else "", canonical=n.canonical if n else "",
-                actor_type=n.type if n else "", span=Span(base + lo, base + hi), text=s,
-                actor_span=Span(base + lo + n.start, base + lo + n.end) if n else None,
-                incident=incident, grades=grades, colours=colours, negated=neg,
-            ))
+        for t, r, seg in duties:
+            incident = _incident(tax, t, s, run, seg)
+            for n in run or [None]:
+                out.append(Obligation(
+                    task=t.id, role=r, actor=n.text if n else "", canonical=n.canonical if n else "",
+                    actor_type=n.type if n else "", span=Span(base + lo, base + hi), text=s,
+                    actor_span=Span(base + lo + n.start, base + lo + n.end) if n else None,
+                    incident=incident, grades=grades, colours=colours, negated=neg,
+                ))
     return out
+
+
+def _incident(tax: Taxonomy, task: Task, s: str, run: list[_Name], seg: str) -> int | None:
+    """The incident type handled: the object before "由Y" or "Y：", or "X的处置主责单位" in the duty."""
+    if task.id != "handle" or not run:
+        return None
+    m = _LEAD_OBJECT_RE.search(seg)
+    for text in ([m.group(1)] if m else []) + [_seg_before(s[: run[0].start])]:
+        hits = tax.match(text, k=1) if text.strip() else []
+        if hits and hits[0][1] >= INCIDENT_MIN:
+            return hits[0][0].number
+    return None
 
 
 def _seg_before(before: str) -> str:

@@ -32,6 +32,16 @@ def _obs(text: str, kind: ClauseKind = ClauseKind.PARAGRAPH, cells: tuple[str, .
     ("区卫生健康委负责组织开展受影响群众的心理疏导工作。", "psych", Duty.RESPONSIBLE, "health", False),
     ("救治伤员所需药品、医疗器械由区商务局统一调配。", "medical_supply", Duty.RESPONSIBLE, "commerce", False),
     ("社区接报后向街道值班室报告，无需另行报告区应急办。", "reporting", Duty.RECIPIENT, "emergency_office", True),
+    # master 5.2.1 ("应急管理等部门"), 5.2.5 (the helped body holds the task)
+    ("5.2.1 自然灾害发生后,应急管理等部门牵头启动救助应急响应,统筹做好灾区生活救助。", "relief", Duty.LEAD, "emergency_management", False),
+    ("工会、共青团、妇联、红十字会等人民团体,协助卫生健康等部门开展心理咨询、抚慰等心理危机干预工作。", "psych", Duty.RESPONSIBLE, "health", False),
+    # invented: the object before a comma and 由, a later duty of the same body, "X的处置主责单位",
+    # a township's own bodies, "由各…", "不单独配备"
+    ("火灾造成的财产损失，由区统计局负责统计、核实和上报。", "loss_stats", Duty.RESPONSIBLE, "statistics", False),
+    ("区应急管理局负责应急值守和信息汇总，统一对外发布突发事件信息。", "release", Duty.RESPONSIBLE, "emergency_management", False),
+    ("（2）区城市管理委：负责燃气设施抢修，燃气事故的处置主责单位。", "handle", Duty.LEAD, "urban_management", False),
+    ("突发事件发生后，镇政府可根据需要启用应急避难场所。", "shelter", Duty.RESPONSIBLE, "government", False),
+    ("本镇范围内的社会动员，由各村民委员会、镇政府决定并组织实施。", "mobilisation", Duty.DECIDER, "government", False),
 ])
 def test_one_reader_for_every_phrasing(text: str, task: str, role: Duty, actor_type: str, negated: bool) -> None:
     got = [o for o in _obs(text) if o.task == task and o.actor_type == actor_type]
@@ -82,3 +92,20 @@ def test_task_vocabulary() -> None:
 def test_level_from_title_or_content(title: str, text: str, level: Level, cue: str) -> None:
     lv, _juris, note = detect_level(title, text, None, None)
     assert lv is level and cue in note
+
+
+def test_own_bodies_of_a_street_plan() -> None:
+    (o,) = [o for o in _obs("街道可根据需要自行启用辖区内应急避难场所。") if o.task == "shelter"]
+    assert o.actor == "街道" and o.canonical == "街道办事处"
+    assert any(o.task == "staffing" and o.negated for o in _obs("镇不单独配备专职应急管理人员，由各科室兼职承担。"))
+
+
+def test_incident_type_named_as_the_lead_object() -> None:
+    (o,) = [o for o in _obs("（3）区卫生健康委：负责流行病学调查，疫苗安全事件的处置主责单位。") if o.task == "handle"]
+    assert o.role is Duty.LEAD and o.incident is not None and o.actor == "区卫生健康委"
+    assert not [o for o in _obs("（3）区卫生健康委：负责流行病学调查，疫苗安全事件的处置主责单位。") if o.actor == "主责单位"]
+
+
+def test_temporary_assistance_is_not_disaster_relief() -> None:
+    # 临时救助 is a civil-affairs programme; 受灾群众生活救助 is the master's disaster relief (5.2.1).
+    assert task_of("配合区民政局做好临时救助") is None or task_of("配合区民政局做好临时救助").id != "relief"
