@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from plankb.extract.model import Finding, Role
 
 from .context import Context
-from .lexicon import SLOTS, dice, say_duration, seconds
+from .lexicon import SLOTS, dice, grade_runs, say_duration, seconds
 from .plan import Limit, Sentence
 
 # Where a missing limit is best attached, per slot: the sentence that speaks of it.
@@ -75,6 +75,8 @@ def _compare(ctx: Context, rule_id: str, recurrence: bool) -> Iterator[Finding]:
         ref = refs[x.slot]
         if x.slot in ("report_first", "report_detail") and _internal(ctx, x):
             continue
+        if _outside_scope(x.sentence.text, ref.sentence.text):
+            continue  # "较大突发事件每2小时续报": the master times 重大、特别重大 only
         got, want = seconds(x.iso), seconds(ref.iso)
         if got is None or want is None:
             continue
@@ -92,6 +94,13 @@ def _compare(ctx: Context, rule_id: str, recurrence: bool) -> Iterator[Finding]:
             how = "与上级预案相同" if abs(got - want) <= _TOLERANCE else "严于上级预案"
             yield ctx.finding(rule_id, "consistent", f"{slot.label}：本预案为{g_txt}，上级预案为{w_txt}，{how}。",
                               sub=x.segment, master=ref.sentence)
+
+
+def _outside_scope(sub: str, master: str) -> bool:
+    """The draft's limit is for event grades the master's limit does not cover."""
+    want = frozenset().union(*(r.ranks for r in grade_runs(master)))
+    got = frozenset().union(*(r.ranks for r in grade_runs(sub)))
+    return bool(want and got) and not got & want
 
 
 def _internal(ctx: Context, x: Limit) -> bool:
