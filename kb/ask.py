@@ -32,7 +32,7 @@ from plankb.extract.model import to_dict
 from plankb.extract.vocab import COLOUR_ENGLISH, RANK_COLOUR
 
 from .answer.counts import count, enumeration
-from .answer.evidence import ClauseView, bound, coverage, sentence_hits, term_found
+from .answer.evidence import ClauseView, bound, coverage, sentence_hits, term_found, unnamed_level
 from .answer.metadata import MIN_TITLE_COVER, field_value, pick_document
 from .answer.parse import parse_question
 from .answer.timing import figures, timing
@@ -41,6 +41,11 @@ from .answer.who import who
 from .search import Hit, Searcher
 
 MIN_COVERAGE = 0.7
+# Answer types whose fact must share its clause part with a question word (a figure, a count).
+PART_BOUND = (AnswerType.THRESHOLD, AnswerType.COUNT, AnswerType.DURATION, AnswerType.ENUMERATION)
+# Level words that tell two figures of one sentence apart ("市级6小时、区级4小时"); they name
+# no subject of their own, so they count only for nearness.
+LEVEL_WORDS_RE = re.compile(r"市级|区级|街道|乡镇|全市|全区")
 DEPTH = 10
 MUNICIPAL_BONUS = 1.6
 # English question words and their Chinese plan wording, added to the query so
@@ -85,6 +90,7 @@ class Answer:
     evidence: dict[str, int] | None = None  # offsets of the answer in the cited clause's text
     detail: str = ""  # condition, anchor or members
     parse: dict[str, Any] | None = None  # the typed reading of the question
+    unknown: tuple[str, ...] = ()  # question nouns the corpus never writes: nothing in it is relevant
 
 
 class Asker:
@@ -109,7 +115,7 @@ class Asker:
             return self._unsure(q, [], "问题太笼统：请说明问的是哪类事件、哪个预案或哪项工作。")
         unknown = self.unknown_terms(s.nouns)
         if unknown:
-            return self._unsure(q, [], f"知识库中没有“{'、'.join(unknown)}”的内容。")
+            return dataclasses.replace(self._unsure(q, [], f"知识库中没有“{'、'.join(unknown)}”的内容。"), unknown=unknown)
         # A colloquial word no plan writes (拿不准, 炒起来) is no evidence either way: match on the rest.
         s = dataclasses.replace(s, terms=tuple(t for t in s.terms if not self.unknown_terms((t,))))
         q = dataclasses.replace(q, subject=s)
@@ -128,7 +134,12 @@ class Asker:
                 sent = view.text[cand.sentence.start : cand.sentence.end]
                 if not cand.answer or not bound(q, view, cand.sentence, cand.evidence.start):
                     continue
-                key = (round(cover, 2), sentence_hits(s.terms, sent), -view.rank, -_distance(sent, cand, s.terms))
+                if q.type in PART_BOUND and s.terms and not sentence_hits(s.terms, _part(view.text, cand)):
+                    continue  # a figure is about the words of its own clause part, not of the sentence
+                if q.type not in (AnswerType.COUNT, AnswerType.ENUMERATION) and unnamed_level(q, sent):
+                    continue  # "预警谁批" where the sentence gives each colour its own approver
+                near = (*s.terms, *LEVEL_WORDS_RE.findall(q.normal))
+                key = (round(cover, 2), sentence_hits(s.terms, sent), -view.rank, -_distance(sent, cand, near), len(cand.answer))
                 if best is None or key > best[0]:
                     best = (key, cand, view, hit)
         if best is None or best[0][0] < MIN_COVERAGE or (s.terms and best[0][1] == 0):
@@ -214,11 +225,21 @@ class Asker:
                       confident=False, message=message, status=Status.UNSURE, parse=to_dict(q))
 
 
+def _part(text: str, cand: Candidate) -> str:
+    """The clause part (between commas) of a fact, with the part before it ("…覆盖率，达到100%")."""
+    lo = max(text.rfind(ch, 0, cand.evidence.start) for ch in "，,；;。\n")
+    lo = max(max(text.rfind(ch, 0, lo) for ch in "，,；;。\n"), cand.sentence.start - 1) if lo >= 0 else lo
+    hi = min([i for i in (text.find(ch, cand.evidence.end) for ch in "，,；;。\n") if i >= 0] or [len(text)])
+    return text[lo + 1 : hi]
+
+
 def _distance(sentence: str, cand: Candidate, terms: tuple[str, ...]) -> float:
-    """How far the fact sits from the question's words in its sentence (nearer wins a tie)."""
+    """How far the fact sits from the question's rarer words in its sentence (nearer wins a tie):
+    "市级6小时、区级4小时" is told apart by the word next to each figure, not by 应急物资."""
     at = cand.evidence.start - cand.sentence.start
     best = 10_000.0
-    for t in terms:
+    rare = [t for t in terms if 0 < sentence.count(t) <= 1] or list(terms)
+    for t in rare:
         for m in re.finditer(re.escape(t), sentence):
             d = at - m.start()
             best = min(best, d if d >= 0 else -2 * d)  # plans name the subject first

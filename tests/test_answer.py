@@ -125,3 +125,25 @@ def test_metadata_from_document_fields():
     assert field_value(MetaField.DATE, doc, docs)[0] == "2021年7月9日"
     tz, _ = pick_document(parse_question("通州十五五应急管理规划的文号"), docs)
     assert tz is not None and field_value(MetaField.NUMBER, tz, docs)[0] == ""  # no 文号: no answer
+
+
+def test_a_question_naming_no_level_is_too_vague_where_levels_differ():
+    from plankb.kb.answer.evidence import unnamed_level
+
+    assert unnamed_level(parse_question("预警由谁批准"), WARNINGS)
+    assert not unnamed_level(parse_question("红色预警由谁批准"), WARNINGS)
+    assert not unnamed_level(parse_question("详细信息多久报送"), REPORT)
+
+
+def test_members_take_the_reading_that_matches_the_count():
+    from plankb.kb.answer.counts import _members
+
+    stages = "规划与计划、准备、实施、评估总结和改进"
+    assert _members(stages, 5) == ["规划与计划", "准备", "实施", "评估总结", "改进"]
+    assert len(_members(stages)) == 6  # without a count every joining word splits
+
+
+def test_post_asked_as_who_is_it():
+    q = parse_question("区应急管理局局长是谁")
+    assert q.role is Role.POST and q.subject.post == "局长"
+    assert answers("区应急管理局局长是谁", view(COMMITTEE), who) == []

@@ -104,8 +104,9 @@ def _who_leads_card(services: Any, question: str, jurisdiction: str | None) -> C
             detail=to_dict(wl), citations=[to_dict(c) for c in wl.citations], note=wl.note,
         )
     if unknown:
-        note = f"知识库中没有“{'、'.join(unknown)}”的内容；可能相关的事件类型："
+        note = f"知识库中没有“{'、'.join(unknown)}”的内容。"
     else:
         note = f"{wl.note or '知识库中没有' + parsed.jurisdiction + '的处置分工。'}下列为市级处置分工，仅供参考："
-    cands = [to_dict(c) for c in wl.candidates[:3]]
-    return Card(kind="unsure", route="who_leads", title=question, detail={"candidates": cands}, note=note, status="unsure")
+    cands = [] if unknown else [to_dict(c) for c in wl.candidates[:3]]
+    return Card(kind="unsure", route="who_leads", title=question, detail={"candidates": cands, "unknown": list(unknown)},
+                note=note, status="unsure")

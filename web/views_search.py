@@ -41,7 +41,9 @@ def home():  # noqa: ANN201
     if q:
         try:
             card = answer_card(s, q, jurisdiction=mine or None)
-            hits = [hit_view(h, s) for h in s.searcher.search(q, k=10)]
+            # A question about something the corpus never names (火星) has no relevant clause: none is listed.
+            nothing = card is not None and bool(card.detail.get("unknown"))
+            hits = [] if nothing else [hit_view(h, s) for h in s.searcher.search(q, k=10)]
         except InputError as exc:
             error = str(exc)
     resp = make_response(render_template("home.html", q=q, card=card, hits=hits, error=error,

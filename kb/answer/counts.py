@@ -30,8 +30,16 @@ UNIT_EQUIV = {"等": "级", "档": "级"}
 _SPLIT_RE = re.compile(r"、|和|及|与|以及|，|,")
 
 
-def _members(text: str) -> list[str]:
-    return [p.strip() for p in _SPLIT_RE.split(text) if p.strip()]
+def _members(text: str, n: int = 0) -> list[str]:
+    """Items of a list; when a count ``n`` is known, the reading with n items wins
+    ("规划与计划、准备、实施、评估总结和改进" is five, split on 、 and the last 和)."""
+    full = [p.strip() for p in _SPLIT_RE.split(text) if p.strip()]
+    if not n or len(full) == n:
+        return full
+    head, _, last = text.rpartition("、")
+    m = re.match(r"(.+?)(?:和|及|以及|与)(.+)$", last)
+    coarse = [p.strip() for p in head.split("、") if p.strip()] + ([m.group(1), m.group(2)] if m else [last])
+    return coarse if len(coarse) == n else full
 
 
 def _unit_ok(q: Question, unit: str) -> bool:
@@ -54,7 +62,10 @@ def count(q: Question, view: ClauseView) -> Iterator[Candidate]:
                 continue
             # The noun counted: keep 级/个级别/个阶段/项/类 and the word right after a bare unit.
             phrase = s[m.start() : m.end()].strip()
-            members = _members_near(s, m)
+            if q.unit:  # "六类防汛隐患" -> "六类": the count ends with its unit
+                cut = phrase.find(UNIT_EQUIV.get(q.unit, q.unit))
+                phrase = phrase[: cut + len(UNIT_EQUIV.get(q.unit, q.unit))] if cut >= 0 else phrase
+            members = _members_near(s, m, int(n) if n == int(n) else 0)
             if members and int(n) == n and len(members) != int(n):
                 members = []
             answer = phrase + ("：" + "、".join(members) if members else "")
@@ -76,18 +87,18 @@ def _is_level_name(s: str, m: re.Match[str]) -> bool:
     return before in "、和及与" and before != "" or after in "、和及与" and after != ""
 
 
-def _members_near(s: str, m: re.Match[str]) -> list[str]:
+def _members_near(s: str, m: re.Match[str], n: int = 0) -> list[str]:
     """The list right before a count ("…和一般四级") or right after it ("五个阶段：A、B…")."""
     head = s[: m.start()]
     before = re.search(rf"({LIST_RE.pattern})\s*(?:共|等)?\s*$", head)
     if before:
-        items = _members(re.sub(r"^.*(?:分为|分成|划分为|包括|有|为)", "", before.group(1)))
+        items = _members(re.sub(r"^.*(?:分为|分成|划分为|包括|有|为)", "", before.group(1)), n)
         if len(items) >= 2:
             return items
     tail = s[m.end() :]
     after = re.match(rf"\s*[：:，,]?\s*(?:即|分别是|分别为|包括)?\s*({LIST_RE.pattern})", tail)
     if after:
-        items = _members(after.group(1))
+        items = _members(after.group(1), n)
         if len(items) >= 2:
             return items
     return []

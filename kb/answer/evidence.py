@@ -144,3 +144,14 @@ def coverage(terms: tuple[str, ...], context: str) -> float:
 
 def sentence_hits(terms: tuple[str, ...], sentence: str) -> int:
     return sum(1 for t in terms if term_found(t, sentence))
+
+
+def unnamed_level(q: Question, sentence: str) -> bool:
+    """The question names no colour or level, but the sentence gives different levels
+    different rules ("橙色预警由A批准、红色预警由B批准"): the question is too vague to answer."""
+    s = q.subject
+    if s.colours or s.rank or s.grades:
+        return False
+    colours = [frozenset(r[2]) for r in _colour_runs(sentence)]
+    levels = [frozenset(r[2]) for r in _level_runs(sentence, "")]
+    return len(set(colours)) >= 2 or len(set(levels)) >= 2

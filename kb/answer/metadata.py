@@ -30,6 +30,8 @@ def pick_document(q: Question, docs: list[Document]) -> tuple[Document | None, f
         c = coverage(terms, where) if terms else 0.0
         if q.jurisdiction and d.jurisdiction != q.jurisdiction:
             c *= 0.5
+        if any(n not in where for n in q.subject.numbers):
+            c = 0.0  # "2016年修订" names another edition than the one stored
         # A plan's own record beats its cover notice; both carry the same 文号.
         scored.append((c, d.doc_type is not DocType.NOTICE, d))
     if not scored:

@@ -61,6 +61,8 @@ LEVEL_RE = re.compile(rf"(?P<rank>{RANK_WORD})\s*级\s*(?P<scheme>预警|(?:应�
 # An event grade with what makes it one: "较大及以上", "重大事件", "一般突发事件"
 # ("一般谁担任" is not a grade).
 GRADE_Q_RE = re.compile(r"(特别重大|特大|重大|较大|一般)(?P<ge>及以上|以上)?(?=及以上|以上|[、和或]|突发|事件|事故|的事|级别|等级|灾害|$)")
+# A post asked for by its holder: "总指挥是谁", "副局长有哪几位".
+POST_WHO_RE = re.compile(r"(?:" + "|".join(question_words().posts) + r")(?:都|分别|一般|通常)?(?:是谁|是哪位|有哪几位|有哪些人|叫什么)")
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
 ITEM_NO_RE = re.compile(r"第\s*(\d+)\s*(?:项|条|个|名)")
 QUESTION_CHARS_RE = re.compile(r"[谁哪几多啥么吗呢怎何]")
@@ -199,6 +201,8 @@ def parse_question(question: str, default_jurisdiction: str = "") -> Question:
     q = normalise(question)
     t = answer_type(q) or AnswerType.WHO
     role = role_of(q) if t is AnswerType.WHO else None
+    if role is not None and role is not Role.POST and POST_WHO_RE.search(q):
+        role = Role.POST  # "总指挥是谁", "局长是哪位": the holder of a post
     unit = ""
     if t is AnswerType.COUNT:
         m = re.search(r"(?:几|多少)(?:个|大)?([\u4e00-\u9fff])", q)

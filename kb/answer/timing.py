@@ -28,7 +28,7 @@ KINDS = {
 # Words before a limit that belong to it: "事件发生后", "接报后", "不低于", "最迟不得晚于".
 ANCHOR_BEFORE_RE = re.compile(r"(?:事件发生后|事发后|发生后|接报后|接到报告后|到|不低于|不少于|不超过|控制在|最迟不得晚于|最迟|在)\s*$")
 # After a recurrence, up to the count it sets: "每年至少开展1次", "每5年完成1次", "每年2次以上".
-INTERVAL_TAIL_RE = re.compile(r"[^，,。；;]{0,14}?\d+\s*次(?:以上)?|[^，,。；;]{0,4}?[一两二三四五六七八九十]\s*次(?:以上)?")
+INTERVAL_TAIL_RE = re.compile(r"[^，,。；;]{0,20}?\d+\s*次(?:以上)?|[^，,。；;]{0,8}?[一两二三四五六七八九十]\s*次(?:以上)?")
 # A count with 次 inside a yearly frame without 每: "一年至少培训两次", "原则上每年举办1次".
 YEARLY_RE = re.compile(r"每年[^，,。；;]{0,12}?(?:\d+|[一两二三四五六七八九十])\s*次(?:以上)?")
 

@@ -109,6 +109,9 @@ def _actors(q: Question, view: ClauseView) -> Iterator[Candidate]:
         start, end = g[0].span.start - base, g[-1].span.end - base
         if start < 0 or end > len(view.text):
             continue
-        if verb is not None and not verb.search(view.text[end : end + 24].split("。")[0]):
+        after = view.text[end : end + 30].split("。")[0]
+        if verb is not None and not verb.search(after[:24]):
             continue
+        if q.role is Role.OTHER and q.subject.terms and not any(t in after for t in q.subject.terms):
+            continue  # "谁负责解释": the actor must be the one the question's own verb follows
         yield _candidate(view, view.text[start:end], start, end, g[0].role.value)
