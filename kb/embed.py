@@ -107,8 +107,7 @@ class SentenceTransformerEmbedder:
                     dim = int(self._dim_of(self._model))
                     if self._dim is not None and dim != self._dim:
                         raise InputError(
-                            f"{self.folder}: the model gives {dim}-dimensional vectors but its files say "
-                            f"{self._dim}; re-convert it (python -m plankb.kb.convert_e5 --force)."
+                            Errors.E132.format(folder=self.folder, dim=dim, expected=self._dim)
                         )
         return self._model
 

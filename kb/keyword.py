@@ -210,7 +210,7 @@ class KeywordIndex:
             for item in items:
                 doc = _document(item)
                 if doc["clause_id"] in seen:
-                    raise InputError(f"clause id '{doc['clause_id']}' occurs twice in one batch of clauses.")
+                    raise InputError(Errors.E122.format(clause_id=doc['clause_id']))
                 seen.add(doc["clause_id"])
                 if replace:
                     writer.update_document(**doc)
@@ -252,7 +252,7 @@ class KeywordIndex:
         if not query or not query.strip():
             raise InputError(Errors.E040)
         if k < 1:
-            raise InputError(f"the number of hits asked for must be at least 1, not {k}.")
+            raise InputError(Errors.E120.format(k=k))
         filter_query = _filter_query(filters)
         with self._ix.searcher() as searcher:
             q, words = self._query(searcher, query)
@@ -337,14 +337,13 @@ def _document(item: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(item) - ITEM_FIELDS)
     if unknown:
         raise InputError(
-            f"clause item has unknown field(s) {', '.join(unknown)}; "
-            f"known fields are {', '.join(sorted(ITEM_FIELDS))}."
+            Errors.E123.format(names=', '.join(unknown), known=', '.join(sorted(ITEM_FIELDS)))
         )
     cid, text = item.get("clause_id"), item.get("text")
     if not isinstance(cid, str) or not cid:
-        raise InputError(f"clause item without a clause_id: {dict(item)!r:.200}.")
+        raise InputError(Errors.E124.format(item=dict(item)))
     if not isinstance(text, str):
-        raise InputError(f"clause '{cid}' has no text (got {type(text).__name__}).")
+        raise InputError(Errors.E125.format(clause_id=cid, type=type(text).__name__))
     doc: dict[str, Any] = {}
     for name, value in item.items():
         if value is None:
@@ -357,7 +356,7 @@ def _document(item: Mapping[str, Any]) -> dict[str, Any]:
             if value:
                 doc[name] = value
         else:
-            raise InputError(f"clause '{cid}': field {name} must be a string, not {type(value).__name__}.")
+            raise InputError(Errors.E126.format(clause_id=cid, name=name, type=type(value).__name__))
     return doc
 
 
@@ -365,7 +364,7 @@ def _values(name: str, value: str | Iterable[str]) -> list[str]:
     """A multi-valued field's values: a comma-separated string or a list."""
     raw = value.split(",") if isinstance(value, str) else list(value)
     if not all(isinstance(v, str) for v in raw):
-        raise InputError(f"the values of {name} must be strings: {raw!r:.200}.")
+        raise InputError(Errors.E127.format(name=name, values=raw))
     return [v.strip() for v in raw if v.strip()]
 
 
@@ -376,7 +375,7 @@ def _filter_query(filters: Mapping[str, str | Sequence[str]] | None) -> Query | 
     clauses: list[Query] = []
     for name, value in filters.items():
         if name not in FILTER_FIELDS:
-            raise InputError(f"cannot filter on '{name}'; filters are {', '.join(FILTER_FIELDS)}.")
+            raise InputError(Errors.E121.format(names=f"'{name}'", known=', '.join(FILTER_FIELDS)))
         values = (
             _values(name, value)
             if name in MULTI_FIELDS

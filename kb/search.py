@@ -154,11 +154,11 @@ class Searcher:
         if not query:
             raise InputError(Errors.E040)
         if k < 1:
-            raise InputError(f"k must be at least 1, not {k}.")
+            raise InputError(Errors.E120.format(k=k))
         filters = {key: v for key, v in (filters or {}).items() if v not in (None, "", [], ())}
         unknown = set(filters) - set(FILTER_KEYS)
         if unknown:
-            raise InputError(f"cannot filter on {', '.join(sorted(unknown))}; filters are {', '.join(FILTER_KEYS)}.")
+            raise InputError(Errors.E121.format(names=', '.join(sorted(unknown)), known=', '.join(FILTER_KEYS)))
         allowed = self._allowed(filters)
         if allowed is not None and not allowed:
             return []

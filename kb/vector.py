@@ -40,7 +40,7 @@ class VectorIndex:
 
     def __init__(self, dim: int, model: str = "") -> None:
         if dim <= 0:
-            raise InputError(f"vector dimension must be positive, got {dim}.")
+            raise InputError(Errors.E128.format(dim=dim))
         self.dim = dim
         self.model = model
         self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
@@ -54,16 +54,16 @@ class VectorIndex:
             mat = mat.reshape(1, -1)
         if mat.ndim != 2 or mat.shape[1] != self.dim or (rows is not None and mat.shape[0] != rows):
             want = f"({rows}, {self.dim})" if rows is not None else f"(n, {self.dim})"
-            raise InputError(f"vectors have shape {np.shape(vectors)}, expected {want}.")
+            raise InputError(Errors.E129.format(shape=np.shape(vectors), want=want))
         if not np.isfinite(mat).all():
-            raise InputError("vectors contain NaN or infinite values.")
+            raise InputError(Errors.E130)
         return mat
 
     def add(self, ids: list[str], vectors: np.ndarray) -> None:
         """Insert or replace the vector of each id (rows of ``vectors`` in the order of ``ids``)."""
         ids = list(ids)
         if len(set(ids)) != len(ids):
-            raise InputError("the same clause id is given twice in one add() call.")
+            raise InputError(Errors.E131)
         mat = self._matrix(vectors, rows=len(ids))
         if not ids:
             return

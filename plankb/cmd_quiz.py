@@ -45,7 +45,7 @@ def quiz(
     Formats: gift, moodle-xml, aiken (single-answer only: multi and cloze are left out and counted
     on stderr), csv, xlsx, anki, json, html and docx (printable papers with the key on its own page).
     """
-    from plankb.extract.errors import InputError
+    from plankb.extract.errors import Errors, InputError
     from plankb.quiz import QuizOptions, generate
     from plankb.quiz.export import aiken_left_out, export, left_out_note
 
@@ -67,7 +67,7 @@ def quiz(
     try:
         output.write_bytes(content)
     except OSError as exc:
-        raise InputError(f"{output}: cannot be written ({exc.strerror}).") from exc
+        raise InputError(Errors.E145.format(path=output, why=exc.strerror)) from exc
     by_type = Counter(q.type for q in questions)
     summary = {
         "file": str(output),

@@ -34,13 +34,13 @@ def _batch(path: str) -> list[dict[str, str]]:
     import json
     from pathlib import Path
 
-    from plankb.extract.errors import InputError
+    from plankb.extract.errors import Errors, InputError
 
     out = []
     try:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}).") from exc
+        raise InputError(Errors.E012.format(path=path, why=exc.strerror)) from exc
     for n, line in enumerate(lines, 1):
         line = line.strip()
         if not line:
@@ -49,7 +49,7 @@ def _batch(path: str) -> list[dict[str, str]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not valid JSON ({exc.msg}).") from exc
+                raise InputError(Errors.E143.format(path=path, line=n, why=exc.msg)) from exc
             out.append({"id": str(obj.get("id", n)), "query": str(obj.get("query", ""))})
         else:
             out.append({"id": str(n), "query": line})
@@ -60,12 +60,12 @@ def _run(settings: Any, question: str | None, batch: str | None, fn: Any, render
     """One question, or a batch with the model loaded once (JSON lines out)."""
     import json
 
-    from plankb.extract.errors import InputError, PlankbError
+    from plankb.extract.errors import Errors, InputError, PlankbError
     from plankb.extract.model import to_dict
     from plankb.kb.search import Searcher
 
     if not question and not batch:
-        raise InputError("give a question or --batch FILE.")
+        raise InputError(Errors.E144)
     searcher = Searcher(open_kb(settings))
     if batch:
         for item in _batch(batch):

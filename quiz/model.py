@@ -20,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from plankb.extract.errors import InputError
+from plankb.extract.errors import ErrorsWithCodes, InputError
 
 
-class QuizErrors:
+class QuizErrors(metaclass=ErrorsWithCodes):
     """Messages the quiz package raises (codes Q…; the web shows their Chinese side)."""
 
     Q001 = "the number of questions must be at least 1; got {n}."

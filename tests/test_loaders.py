@@ -51,6 +51,8 @@ def compact(text: str) -> str:
 
 def assert_sentence_naming(exc: pytest.ExceptionInfo[InputError], name: str) -> str:
     message = str(exc.value)
+    assert re.match(r"\[E\d{3}\] ", message), message  # the catalogue code, as users see it
+    message = message[7:]
     assert message.startswith(name + ":"), message
     assert message.endswith((".", "?")), message
     return message

@@ -86,11 +86,11 @@ def test_precedence_defaults_toml_env_options(clean_env, tmp_path):
 @pytest.mark.parametrize(
     ("var", "value", "message"),
     [
-        ("PLANKB_MAX_UPLOAD_BYTES", "20MB", "environment: PLANKB_MAX_UPLOAD_BYTES='20MB' is not valid: not a whole number"),
+        ("PLANKB_MAX_UPLOAD_BYTES", "20MB", "[E026] environment: PLANKB_MAX_UPLOAD_BYTES='20MB' is not valid: not a whole number"),
         ("PLANKB_MAX_K", "0", "PLANKB_MAX_K='0' is not valid: must be greater than 0"),
         ("PLANKB_HOME", " ", "PLANKB_HOME=' ' is not valid: an empty path"),
         ("PLANKB_EMBEDDER", "", "PLANKB_EMBEDDER='' is not valid: empty"),
-        ("PLANKB_CONFIG", "/nonexistent/plankb.toml", "/nonexistent/plankb.toml: file not found"),
+        ("PLANKB_CONFIG", "/nonexistent/plankb.toml", "[E001] /nonexistent/plankb.toml: file not found"),
     ],
 )
 def test_a_bad_value_is_an_input_error(clean_env, var, value, message):
@@ -122,7 +122,7 @@ def test_cli_reports_a_bad_value_in_one_line(clean_env, tmp_path):
     result = CliRunner().invoke(main, ["docs", "--data-dir", str(tmp_path / "kb")])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        "error: environment: PLANKB_MAX_UPLOAD_BYTES='20MB' is not valid: "
+        "error: [E026] environment: PLANKB_MAX_UPLOAD_BYTES='20MB' is not valid: "
         "not a whole number (write 20000000, not 20MB)."
     ]
     # The installed command, as a user runs it: stderr one line, no traceback.
@@ -130,7 +130,7 @@ def test_cli_reports_a_bad_value_in_one_line(clean_env, tmp_path):
     out = subprocess.run([sys.executable, "-m", "plankb", "docs", "--json"], capture_output=True, text=True,
                          env=env, cwd=tmp_path)
     assert out.returncode == 1 and out.stdout == ""
-    assert out.stderr.strip().startswith("error: ") and len(out.stderr.strip().splitlines()) == 1
+    assert out.stderr.strip().startswith("error: [E026] ") and len(out.stderr.strip().splitlines()) == 1
 
 
 def test_cli_options_win_over_the_environment(clean_env, tmp_path):

@@ -36,7 +36,7 @@ def checker_api() -> tuple[Any, Any]:
     try:
         from plankb.checker import MasterPlan, check_bytes
     except ImportError as exc:
-        raise DependencyError("the draft checker (package `checker`) is not installed in this build.") from exc
+        raise DependencyError(Errors.E031.format(what='the draft checker (package `checker`)')) from exc
     return check_bytes, MasterPlan
 
 
@@ -90,7 +90,7 @@ def render_report(report: Any, fmt: str) -> tuple[bytes, str, str]:
     except ImportError as exc:
         if fmt == "json":  # the report's own dict is the JSON form
             return json.dumps(report.to_dict(), ensure_ascii=False, indent=2).encode("utf-8"), mimetype, ext
-        raise DependencyError("the checker's report renderer (checker.render) is not installed in this build.") from exc
+        raise DependencyError(Errors.E031.format(what="the checker's report renderer (checker.render)")) from exc
     fn = {"html": render.to_html, "md": render.to_markdown, "json": render.to_json}[fmt]
     body = fn(report)
     return (body.encode("utf-8") if isinstance(body, str) else body), mimetype, ext

@@ -30,10 +30,14 @@ from typing import Any
 
 import yaml
 
+from plankb.extract.errors import ErrorsWithCodes, templates
+
 ZH_FILE = Path(__file__).with_name("messages_zh.yaml")
+# The code a catalogue puts in front of its messages: "[E001] ".
+_TAG_RE = re.compile(r"\[([A-Z]\d{3})\] ")
 
 
-class WebErrors:
+class WebErrors(metaclass=ErrorsWithCodes):
     """English templates of the messages the web app raises itself."""
 
     W001 = "the request body is not valid JSON ({why})."
@@ -69,7 +73,7 @@ def english_templates() -> dict[str, str]:
     """Every code of every catalogue and its English template."""
     out: dict[str, str] = {}
     for cat in catalogues():
-        out.update({k: v for k, v in vars(cat).items() if re.fullmatch(r"[A-Z]\d{3}", k) and isinstance(v, str)})
+        out.update(templates(cat))
     return out
 
 
@@ -110,7 +114,18 @@ def _patterns() -> list[tuple[str, re.Pattern[str]]]:
 
 
 def read_message(message: str) -> Reading | None:
-    """The code and values of an English catalogue message, or None."""
+    """The code and values of an English catalogue message, or None.
+
+    A message from a catalogue starts with its code (``[E001] a.txt: file not
+    found.``, extract/errors.py); the template of that code is tried first.
+    """
+    tagged = _TAG_RE.match(message)
+    if tagged:
+        message = message[tagged.end():]
+        for code, rx in _patterns():
+            m = rx.fullmatch(message) if code == tagged.group(1) else None
+            if m:
+                return Reading(code, m.groupdict())
     for code, rx in _patterns():
         m = rx.fullmatch(message)
         if m:

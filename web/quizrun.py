@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from plankb.extract.errors import DependencyError, InputError
+from plankb.extract.errors import DependencyError, Errors, InputError
 
 from .messages import WebErrors
 from .params import choice, int_param, list_param, text_param
@@ -28,7 +28,7 @@ def quiz_api() -> Any:
         from plankb.quiz import QuizOptions, generate  # noqa: F401
         from plankb.quiz import export as _export  # noqa: F401
     except ImportError as exc:
-        raise DependencyError("the quiz builder (package `quiz`) is not installed in this build.") from exc
+        raise DependencyError(Errors.E031.format(what='the quiz builder (package `quiz`)')) from exc
     return quiz
 
 

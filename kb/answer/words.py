@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from plankb.extract.errors import InputError
+from plankb.extract.errors import Errors, InputError
 
 from .types import MetaField
 
@@ -28,16 +28,16 @@ def question_words(path: Path = DATA_FILE) -> QuestionWords:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise InputError(f"{path}: cannot read the question words ({exc}); restore kb/answer/words.yaml.") from exc
+        raise InputError(Errors.E148.format(path=path, why=exc)) from exc
     if not isinstance(data, dict):
-        raise InputError(f"{path}: the question words must be a mapping.")
+        raise InputError(Errors.E149.format(path=path))
     for key, kind in (("shorthands", dict), ("function_words", list), ("posts", list), ("metadata_fields", dict)):
         if not isinstance(data.get(key), kind):
-            raise InputError(f"{path}: '{key}' must be a {kind.__name__}; fix kb/answer/words.yaml.")
+            raise InputError(Errors.E150.format(path=path, key=key, type=kind.__name__))
     try:
         fields = {MetaField(k): tuple(v) for k, v in data["metadata_fields"].items()}
     except ValueError as exc:
-        raise InputError(f"{path}: {exc}; metadata fields are {', '.join(m.value for m in MetaField)}.") from exc
+        raise InputError(Errors.E151.format(path=path, why=exc, fields=', '.join(m.value for m in MetaField))) from exc
     return QuestionWords(
         shorthands={str(k): str(v) for k, v in data["shorthands"].items()},
         function_words=frozenset(map(str, data["function_words"])),
