@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -219,6 +220,12 @@ class _Box:
         return (self.x0 + self.x1) / 2
 
 
+# OCR drops the space of a numbered heading ("1总则", "3信息报送"); the structure
+# parser needs it to tell "1 总则" from a sentence.  Only short lines, and not a
+# number with its unit ("2024年3月", "4小时").
+_HEADING_NO_SPACE_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})(?=[\u4e00-\u9fff])(?![年月日时分秒个项条号名级类次人万亿元倍天周小])(?=.{1,16}$)")
+
+
 def _text_lines(boxes: list[_Box]) -> list[OcrLine]:
     """Group boxes whose vertical centres lie within half a line height into one line."""
     out: list[OcrLine] = []
@@ -240,7 +247,7 @@ def _text_lines(boxes: list[_Box]) -> list[OcrLine]:
         for k, b in enumerate(row):
             gap = b.x0 - row[k - 1].x1 if k else 0
             text += (" " if k and gap > (b.y1 - b.y0) * 0.8 else "") + b.text
-        out.append(OcrLine(text, min(b.score for b in row), min(b.y0 for b in row)))
+        out.append(OcrLine(_HEADING_NO_SPACE_RE.sub(r"\1 ", text), min(b.score for b in row), min(b.y0 for b in row)))
     return out
 
 
