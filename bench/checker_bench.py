@@ -56,7 +56,7 @@ def main() -> None:
     t0 = time.perf_counter()
     from plankb.checker import MasterPlan, check_text
     from plankb.checker import run as check_mod
-    from plankb.extract.facts.extract import extract_facts
+    from plankb.extract.facts.collect import extract_facts
     from plankb.extract.pipeline import parse_text
     from plankb.kb.corpus import load_manifest
 

@@ -22,7 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from plankb.extract.facts.extract import extract_facts  # noqa: E402
+from plankb.extract.facts.collect import extract_facts  # noqa: E402
 from plankb.extract.loaders import load_path  # noqa: E402
 from plankb.extract.pipeline import parse_text  # noqa: E402
 from plankb.kb.corpus import load_manifest  # noqa: E402

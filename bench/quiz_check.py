@@ -28,8 +28,8 @@ from plankb.kb.base import KnowledgeBase  # noqa: E402
 from plankb.kb.build import build_all  # noqa: E402
 from plankb.kb.settings import Settings  # noqa: E402
 from plankb.quiz import QuizOptions, answer_text, generate  # noqa: E402
-from plankb.quiz.check import problems  # noqa: E402
 from plankb.quiz.distract import Pools  # noqa: E402
+from plankb.quiz.verify import problems  # noqa: E402
 
 
 def _kb(data_dir: Path | None, tmp: str) -> KnowledgeBase:

@@ -29,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from plankb.extract.facts.extract import clause_facts  # noqa: E402
+from plankb.extract.facts.collect import clause_facts  # noqa: E402
 from plankb.extract.gazetteer import load_gazetteer  # noqa: E402
 from plankb.extract.pipeline import parse_text  # noqa: E402
 from plankb.kb.corpus import load_manifest  # noqa: E402

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from plankb.extract.facts.extract import clause_facts
+from plankb.extract.facts.collect import clause_facts
 from plankb.extract.facts.numbers import NUMBER, fold, try_number
 from plankb.extract.gazetteer import Gazetteer, OrgMention, load_gazetteer
 from plankb.extract.model import Clause, ClauseKind, Deadline, DeadlineKind, DocType, Document, Level, Span

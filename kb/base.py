@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from plankb.extract.errors import Errors, InputError, NotBuiltError, PlankbError, WriteError
-from plankb.extract.facts.extract import extract_facts
+from plankb.extract.facts.collect import extract_facts
 from plankb.extract.model import Clause, Document
 from plankb.extract.pipeline import FileMeta, Parsed, file_key, parse_text
 

@@ -96,10 +96,10 @@ def show(settings: Any, as_json: bool, ident: str) -> None:
 
     Example: plankb show gaz2021-2:4.1.4
     """
-    from plankb.kb.views import clause_view, outline_view
+    from plankb.kb.readmodels import clause_detail, document_outline
 
     kb = open_kb(settings)
-    view = clause_view(kb, ident) if ":" in ident else outline_view(kb, ident)
+    view = clause_detail(kb, ident) if ":" in ident else document_outline(kb, ident)
     if as_json:
         emit(view)
     elif "clause" in view:
@@ -128,13 +128,13 @@ def extract_cmd(settings: Any, as_json: bool, source: Path, facts: bool, ocr: bo
 
     Example: cat draft.txt | plankb extract - --json
     """
-    from plankb.kb.views import extract_view
+    from plankb.kb.readmodels import file_extraction
 
     limit = settings.max_upload_bytes
     if str(source) == "-":
-        view = extract_view(sys.stdin.buffer.read(), "stdin.txt", with_facts=facts, max_bytes=limit, ocr=ocr)
+        view = file_extraction(sys.stdin.buffer.read(), "stdin.txt", with_facts=facts, max_bytes=limit, ocr=ocr)
     else:
-        view = extract_view(source, source.name, with_facts=facts, max_bytes=limit, ocr=ocr)
+        view = file_extraction(source, source.name, with_facts=facts, max_bytes=limit, ocr=ocr)
     if as_json:
         emit(view)
         return

@@ -19,7 +19,7 @@ from fixtures_formats import make_gov_html, master_plan_body
 
 from plankb.cli import main
 from plankb.extract.pipeline import FileMeta, Parsed
-from plankb.kb.views import extract_view
+from plankb.kb.readmodels import file_extraction
 
 DOC_NUMBER = "京政发〔2021〕19号"  # in the page's 信息公开 block, not in the plan text
 
@@ -29,9 +29,9 @@ def gov_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_gov_html(tmp_path_factory.mktemp("wiring") / "page.html", master_plan_body())
 
 
-def test_extract_view_uses_the_page_metadata(gov_page: Path) -> None:
+def test_file_extraction_uses_the_page_metadata(gov_page: Path) -> None:
     assert DOC_NUMBER not in gov_page.read_text(encoding="utf-8").split('class="article"')[1]
-    view = extract_view(gov_page, gov_page.name, with_facts=False)
+    view = file_extraction(gov_page, gov_page.name, with_facts=False)
     assert view["source"]["kind"] == "html" and view["source"]["ocr"] is False
     (plan,) = [d for d in view["documents"] if d["title"] == "北京市突发事件总体应急预案"]
     assert plan["doc_number"] == DOC_NUMBER

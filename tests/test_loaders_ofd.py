@@ -23,7 +23,7 @@ from plankb.extract.errors import InputError
 from plankb.extract.loaders import load_bytes, load_path
 from plankb.extract.model import ClauseKind
 from plankb.extract.pipeline import parse_text, source_meta
-from plankb.kb.views import extract_view
+from plankb.kb.readmodels import file_extraction
 
 TITLE = "北京市突发事件总体应急预案"
 
@@ -71,7 +71,7 @@ def test_table_2_3_6_has_52_rows_with_leads(ofd: Path) -> None:
 def test_sniffed_from_content_and_read_by_extract(ofd: Path) -> None:
     src = load_bytes(ofd.read_bytes(), "plan.docx")  # an OFD named .docx is still an OFD
     assert src.kind == "ofd"
-    view = extract_view(ofd.read_bytes(), "upload.bin", with_facts=False)
+    view = file_extraction(ofd.read_bytes(), "upload.bin", with_facts=False)
     rows = [c for d in view["documents"] for c in d["clauses"] if c["kind"] == "table_row"]
     assert len(rows) == 52
 

@@ -16,8 +16,8 @@ import pytest
 from plankb.extract.errors import InputError
 from plankb.extract.gazetteer import load_gazetteer
 from plankb.quiz import TOPICS, QuizOptions, fact_keys, generate
-from plankb.quiz.check import problems
 from plankb.quiz.distract import Pools
+from plankb.quiz.verify import problems
 
 REPO = Path(__file__).resolve().parents[1]
 MASTER = "gaz2021-2"

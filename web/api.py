@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from plankb.extract.errors import Errors, InputError, NotFoundError
 from plankb.extract.model import to_dict
-from plankb.kb.views import clause_view, outline_view
+from plankb.kb.readmodels import clause_detail, document_outline
 
 from . import quizrun
 from .checkrun import DOWNLOADS, render_report, run_check
@@ -87,7 +87,7 @@ def document(doc_id: str):  # noqa: ANN201
     s = _services()
     if doc_id not in s.doc_index:
         raise NotFoundError(Errors.E021.format(doc_id=doc_id[:80]))
-    view = s.read(lambda kb: outline_view(kb, doc_id))
+    view = s.read(lambda kb: document_outline(kb, doc_id))
     view["document"] = document_json(s.doc_index[doc_id])
     view["clauses"] = [
         {"id": c.id, "kind": c.kind.value, "number": c.number, "section": c.section, "text": c.text, "span": to_dict(c.span)}
@@ -101,7 +101,7 @@ def clause(clause_id: str):  # noqa: ANN201
     s = _services()
     if clause_id not in s.clause_index:
         raise NotFoundError(Errors.E022.format(clause_id=clause_id[:120]))
-    return jsonify(s.read(lambda kb: clause_view(kb, clause_id)))
+    return jsonify(s.read(lambda kb: clause_detail(kb, clause_id)))
 
 
 def _check_input() -> tuple[bytes, str, str, str]:

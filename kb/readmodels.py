@@ -1,4 +1,8 @@
-"""Read-only views shared by the CLI and the web app (plain dicts for JSON)."""
+"""Read models: what ``plankb show``/``extract`` and the JSON API return, as plain dicts.
+
+A document's outline, a clause with its source lines and facts, a file's
+extraction.  (In this project "view" names only the Flask views of ``web/``.)
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from plankb.extract.model import ClauseKind, to_dict
 from .base import KnowledgeBase
 
 
-def outline_view(kb: KnowledgeBase, doc_id: str) -> dict[str, Any]:
+def document_outline(kb: KnowledgeBase, doc_id: str) -> dict[str, Any]:
     doc = kb.document(doc_id)
     clauses = kb.clauses(doc_id)
     outline = [
@@ -22,7 +26,7 @@ def outline_view(kb: KnowledgeBase, doc_id: str) -> dict[str, Any]:
     return {"document": d, "outline": outline, "clauses": len(clauses)}
 
 
-def clause_view(kb: KnowledgeBase, clause_id: str) -> dict[str, Any]:
+def clause_detail(kb: KnowledgeBase, clause_id: str) -> dict[str, Any]:
     clause = kb.clause(clause_id)
     doc = kb.document(clause.doc_id)
     first, last = kb.source_lines(doc, clause)
@@ -36,7 +40,7 @@ def clause_view(kb: KnowledgeBase, clause_id: str) -> dict[str, Any]:
     }
 
 
-def extract_view(
+def file_extraction(
     source: Path | bytes, name: str, *, with_facts: bool = True, max_bytes: int = 50_000_000, ocr: bool = False
 ) -> dict[str, Any]:
     """Documents, clauses (and facts) of an input that is not stored.
@@ -45,7 +49,7 @@ def extract_view(
     documents' fields; an OCR'd clause carries ``ocr_confidence`` and, below
     :data:`~plankb.extract.pipeline.LOW_CONFIDENCE`, ``ocr_low: true``.
     """
-    from plankb.extract.facts.extract import clause_facts
+    from plankb.extract.facts.collect import clause_facts
     from plankb.extract.loaders import load_bytes, load_path
     from plankb.extract.pipeline import LOW_CONFIDENCE, clause_confidence, parse_text, source_meta
 
