@@ -10,7 +10,6 @@ load pdf/docx/txt/md first.  Nothing here opens the knowledge base.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -27,9 +26,6 @@ from .report import CheckReport, MasterPlan, summarize
 from .rules import run_rules
 
 DEFAULT_MAX_BYTES = 20_000_000
-# A Markdown pipe-table row and its separator: "| 1 | 水灾 | 区应急管理局 |", "|---|:--|".
-PIPE_ROW_RE = re.compile(r"^\s*\|.*\|\s*$")
-PIPE_SEP_RE = re.compile(r"^[\s|:\-]+$")
 _VERDICT_ORDER = {"conflict": 0, "review": 1, "consistent": 2}
 _MASTER_CACHE: OrderedDict[tuple[Any, ...], PlanView] = OrderedDict()
 
@@ -50,7 +46,7 @@ def check_text(
     文号, OCR line confidences), from :func:`~plankb.extract.pipeline.source_meta`.
     """
     given = dataclasses.replace(meta or FileMeta(), jurisdiction=jurisdiction or "", level=level or "")
-    parsed = parse_text(pipe_tables_to_tsv(text), name, given)
+    parsed = parse_text(text, name, given)  # Markdown tables are rows already (extract/tables.py)
     return check_parsed(_choose(parsed), master, text, name=name, jurisdiction=jurisdiction, level=level,
                         retriever=retriever)
 
@@ -147,23 +143,6 @@ def master_view(master: MasterPlan) -> PlanView:
         while len(_MASTER_CACHE) > 4:
             _MASTER_CACHE.popitem(last=False)
     return view
-
-
-def pipe_tables_to_tsv(text: str) -> str:
-    """Markdown pipe tables as TAB-separated rows, one character for one character,
-    so every offset of the result is an offset of ``text``."""
-    if "|" not in text:
-        return text
-    lines = text.split("\n")
-    for i, line in enumerate(lines):
-        if not PIPE_ROW_RE.match(line) or line.count("|") < 3:
-            continue
-        if PIPE_SEP_RE.match(line):
-            lines[i] = re.sub(r"\S", " ", line)
-            continue
-        a, b = line.index("|"), line.rindex("|")
-        lines[i] = line[:a] + " " + line[a + 1 : b].replace("|", "\t") + " " + line[b + 1 :]
-    return "\n".join(lines)
 
 
 def _choose(parsed: list[Parsed]) -> Parsed:

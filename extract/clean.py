@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .model import OffsetMap
+from .tables import markup_rows
 
 # Word bookmark markers, before any other step: "[bookmark: _Toc1422]".
 BOOKMARK_RE = re.compile(r"\[bookmark: [^\]]*\]")
@@ -121,7 +122,34 @@ def _source_lines(raw: str) -> list[_Line]:
         if end == n:
             break
         start = end + 1
+    _markup_tables(lines)
     return lines
+
+
+def _markup_tables(lines: list[_Line]) -> None:
+    """Markdown pipe tables and one-line HTML rows become TSV rows (extract/tables.py).
+
+    Markup is deleted and each cell boundary becomes one TAB that maps to the
+    boundary's first source character, so the offset map still holds; a
+    separator row (``|---|``) or ``<table>`` line becomes empty and is dropped.
+    """
+    for line, cells in zip(lines, markup_rows([ln.text for ln in lines])):
+        if cells is None:
+            continue
+        chars: list[str] = []
+        pos: list[int] = []
+        for k, (a, b) in enumerate(cells):
+            if k:
+                chars.append("\t")
+                pos.append(line.pos[a - 1])
+            while a < b and line.chars[a] in SPACE_CHARS:
+                a += 1
+            while b > a and line.chars[b - 1] in SPACE_CHARS:
+                b -= 1
+            chars += line.chars[a:b]
+            pos += line.pos[a:b]
+        line.chars, line.pos = chars, pos
+        line.tabbed = False  # one markup line is one whole row, never a Word cell to glue
 
 
 # Punctuation that Chinese fonts set full width although it sits below U+2E80.
