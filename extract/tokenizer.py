@@ -42,9 +42,13 @@ from . import config
 from .errors import DependencyError, Errors
 
 USER_WORD_FREQ = 10_000_000
+# Part of speech of every user word for jieba.posseg: "nz", a proper noun (organisations and
+# incident types are nouns; untagged, posseg would call them "x", unknown).
+USER_WORD_TAG = "nz"
 
 _lock = threading.Lock()
 _built: tuple[config.ExtractConfig, Any] | None = None
+_pos: tuple[Any, Any] | None = None  # (tokenizer, its POSTokenizer)
 
 
 def cache_dir() -> Path:
@@ -76,6 +80,18 @@ def tokenizer() -> Any:
         return _built[1]
 
 
+def pos_tokenizer() -> Any:
+    """jieba's part-of-speech tagger over the shared tokenizer (same words, same dictionary)."""
+    global _pos
+    tok = tokenizer()
+    pos = _pos
+    if pos is None or pos[0] is not tok:
+        import jieba.posseg
+
+        pos = _pos = (tok, jieba.posseg.POSTokenizer(tok))
+    return pos[1]
+
+
 def _build() -> Any:
     try:
         import jieba
@@ -86,7 +102,7 @@ def _build() -> Any:
     tok.tmp_dir = str(_private_dir(cache_dir()))
     tok.initialize()
     for word in user_dictionary():
-        tok.add_word(word, USER_WORD_FREQ)
+        tok.add_word(word, USER_WORD_FREQ, tag=USER_WORD_TAG)
     return tok
 
 

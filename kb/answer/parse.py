@@ -169,11 +169,11 @@ def content_terms(q: str, skip: tuple[str, ...] = ()) -> tuple[tuple[str, ...], 
     """Words of the question that name its subject (no question words, districts, colours or
     levels), and the nouns among them: a noun the corpus never writes (火星) means the corpus
     cannot answer, while a colloquial verb (拿不准, 炒起来) only lowers the match."""
-    import jieba.posseg  # one dictionary load, shared with search's analyzer
+    from plankb.extract.tokenizer import pos_tokenizer  # the one jieba dictionary, as search's
 
     words = question_words()
     terms, nouns = [], []
-    for tok in jieba.posseg.lcut(q):
+    for tok in pos_tokenizer().lcut(q):
         w = tok.word.strip()
         if len(w) < 2 or w in words.function_words or w in DISTRICT_NAMES or w in skip:
             continue
