@@ -19,7 +19,48 @@ written as a text file, so ``check`` reads exactly that plan.
 Goals on 2 cores (issue 16): who-leads, ask and search ≤ 1.5 s; check of a
 one-page draft ≤ 3 s; check of the Pinggu plan ≤ 5 s.
 
-Figures: see the end of this docstring (filled in from real runs).
+Figures (issue 16; e5 knowledge base /tmp/kb-e5 built from corpus/, 3 runs per
+command).  The machine is 2 cores shared with other sessions running tests
+and benchmarks: load average 7-12 throughout, so wall times are several times
+what an idle machine gives (the issue measured ``plankb docs`` at 0.36 s idle);
+compare the ratios to ``docs`` of the same run, and rerun on an idle machine
+for the absolute goals, which these runs neither meet nor can judge.
+
+before (commit 148d8e7: a Searcher loaded sentence-transformers to embed queries)
+
+    command            median     min     max  × docs  peak RSS
+    docs               3.54 s  3.10 s  3.72 s     1.0     32 MB
+    who-leads        128.86 s 112.96 s 131.52 s    36.4   1362 MB
+    ask               87.38 s 85.28 s 112.90 s    24.7    862 MB
+    search            69.11 s 51.61 s 73.71 s    19.5    863 MB
+    check draft      113.61 s 67.04 s 124.14 s    32.1    818 MB
+    check pinggu     114.51 s 77.50 s 121.86 s    32.4    817 MB
+
+after (no torch on the query path; cached type vectors; lazy incident tags and cn2an; one OpenMP thread)
+
+    command            median     min     max  × docs  peak RSS
+    docs               1.89 s  1.84 s  1.96 s     1.0     34 MB
+    who-leads         17.75 s 14.52 s 21.03 s     9.4    173 MB
+    ask               24.89 s 23.68 s 28.74 s    13.2    294 MB
+    search            12.94 s 11.94 s 14.01 s     6.8    176 MB
+    check draft       20.82 s  8.55 s 31.81 s    11.0    188 MB
+    check pinggu       9.37 s  8.65 s 11.24 s     5.0    193 MB
+
+``python -X importtime`` of ``plankb who-leads``, top 5 by cumulative time (µs), before:
+
+    33383873       765   sentence_transformers
+    17941339     17870     sentence_transformers.backend
+    14870886        49     sentence_transformers.base.sampler
+    11739275    270207             torch
+     5190890       730               sklearn.metrics
+
+after (nothing above 0.6 s; the whole top 15 is printed by ``--importtime``):
+
+      562401     12493   plankb.kb.wholeads
+      555735     12757   plankb.cli
+      356608     35457   plankb.kb.keyword
+      307551     11382     numpy
+      260851       917     plankb.cmd_quiz   (the CLI imports the quiz package for its option lists)
 """
 
 from __future__ import annotations
