@@ -29,12 +29,12 @@ from typing import Any
 
 from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import to_dict
-from plankb.extract.vocab import COLOUR_ENGLISH, RANK_COLOUR
+from plankb.extract.vocab import RANK_COLOUR
 
 from .answer.counts import count, enumeration
 from .answer.evidence import ClauseView, bound, coverage, sentence_hits, term_found, unnamed_level
 from .answer.metadata import MIN_TITLE_COVER, field_value, pick_document
-from .answer.parse import parse_question
+from .answer.parse import meta_fields, parse_question
 from .answer.timing import figures, timing
 from .answer.types import AnswerType, Candidate, Question, Status
 from .answer.who import who
@@ -42,23 +42,12 @@ from .search import Hit, Searcher
 
 MIN_COVERAGE = 0.7
 # Answer types whose fact must share its clause part with a question word (a figure, a count).
-PART_BOUND = (AnswerType.THRESHOLD, AnswerType.COUNT, AnswerType.DURATION, AnswerType.ENUMERATION)
+PART_BOUND = (AnswerType.THRESHOLD, AnswerType.COUNT, AnswerType.ENUMERATION)
 # Level words that tell two figures of one sentence apart ("市级6小时、区级4小时"); they name
 # no subject of their own, so they count only for nearness.
 LEVEL_WORDS_RE = re.compile(r"市级|区级|街道|乡镇|全市|全区")
 DEPTH = 10
 MUNICIPAL_BONUS = 1.6
-# English question words and their Chinese plan wording, added to the query so
-# that keyword search can match ("Who approves a red warning?" → 红色预警 批准).
-GLOSSARY = {
-    **COLOUR_ENGLISH, "warning": "预警", "alert": "预警",
-    "approve": "批准", "approves": "批准", "approval": "批准", "report": "报告", "reported": "报告",
-    "detailed information": "详细信息", "information": "信息", "release": "发布", "publish": "发布",
-    "response": "响应", "level": "级", "start": "启动", "starts": "启动", "drill": "演练", "drills": "演练",
-    "funding": "资金", "fund": "资金", "major": "重大", "serious": "较大", "colour": "颜色", "color": "颜色",
-    "minutes": "分钟", "hours": "小时", "hour": "小时", "press conference": "新闻发布会", "plan": "预案",
-    "incident": "突发事件", "emergency": "应急", "detailed": "详细", "after an incident": "事件发生后", "charging": "充电", "e-bike": "电动自行车", "livelihood": "为民办实事",
-}
 # Label lines that carry an item's facts: "完成时限：2022 年 11 月底前", "主责单位：区公路分局".
 LABEL_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}[:：]")
 # The definition of warning colours: "分为一级、二级、三级和四级,分别用红色、橙色、黄色和蓝色标示".
@@ -91,6 +80,7 @@ class Answer:
     detail: str = ""  # condition, anchor or members
     parse: dict[str, Any] | None = None  # the typed reading of the question
     unknown: tuple[str, ...] = ()  # question nouns the corpus never writes: nothing in it is relevant
+    score: float = 0.0  # share of the question's words the cited clause's context carries
 
 
 class Asker:
@@ -129,7 +119,7 @@ class Asker:
         views = [self._view(h, i) for i, h in enumerate(hits)]
         best: tuple[tuple[float, ...], Candidate, ClauseView, Hit] | None = None
         for view, hit in zip(views, hits):
-            cover = coverage(s.terms, view.context) if s.terms else 1.0
+            cover = coverage(s.terms, view.context, s.nouns) if s.terms else 1.0
             for cand in EXTRACTORS[q.type](q, view):
                 sent = view.text[cand.sentence.start : cand.sentence.end]
                 if not cand.answer or not bound(q, view, cand.sentence, cand.evidence.start):
@@ -149,12 +139,12 @@ class Asker:
             question=question, answer=cand.answer, value=cand.value, kind=q.type.value, clause=_hit_dict(hit, view.text),
             alternatives=tuple(_hit_dict(h) for h in hits[:5] if h is not hit), confident=True,
             status=Status.ANSWERED, evidence={"start": cand.evidence.start, "end": cand.evidence.end},
-            detail=cand.detail, parse=to_dict(q),
+            detail=cand.detail, parse=to_dict(q), score=_key[0]
         )
 
     # -- retrieval -------------------------------------------------------------------
     def _hits(self, q: Question, k: int) -> list[Hit]:
-        query = _with_glossary(q.normal)
+        query = q.normal  # English question words already glossed by the parse
         if q.jurisdiction:
             return self.s.search(query, k=k, filters={"jurisdiction": q.jurisdiction})
         home = q.default_jurisdiction or self.s.docs[self.s.kb.master_doc_id()].jurisdiction
@@ -175,7 +165,8 @@ class Asker:
             if not LABEL_LINE_RE.match(nxt.text):
                 break
             text = text + "\n" + nxt.text
-        return ClauseView(clause, self.s.docs[clause.doc_id], text, rank)
+        before = siblings[pos - 1].text[-120:] if pos > 0 else ""
+        return ClauseView(clause, self.s.docs[clause.doc_id], text, rank, before)
 
     # -- answer types that need no extractor -----------------------------------------------
     def _metadata(self, q: Question) -> Answer:
@@ -185,9 +176,10 @@ class Asker:
         doc, cover = pick_document(q, docs)
         if doc is None or cover < MIN_TITLE_COVER or q.meta_field is None:
             return self._unsure(q, [], "不能确定问的是哪份文件；请写出文件名称。")
-        value, _span = field_value(q.meta_field, doc, docs)
-        if not value:
+        values = [field_value(f, doc, docs)[0] for f in meta_fields(q.normal)]
+        if not all(values):
             return self._unsure(q, [], f"《{doc.title}》没有记载这一项。")
+        value = "，".join(values)
         return Answer(question=q.text, answer=value, kind=q.type.value, clause=_doc_dict(doc), confident=True,
                       status=Status.ANSWERED, detail=doc.title, parse=to_dict(q))
 
@@ -244,12 +236,6 @@ def _distance(sentence: str, cand: Candidate, terms: tuple[str, ...]) -> float:
             d = at - m.start()
             best = min(best, d if d >= 0 else -2 * d)  # plans name the subject first
     return best
-
-
-def _with_glossary(question: str) -> str:
-    low = question.lower()
-    extra = [zh for en, zh in GLOSSARY.items() if re.search(rf"\b{re.escape(en)}\b", low)]
-    return f"{question} {' '.join(extra)}" if extra else question
 
 
 def _hit_dict(hit: Hit, text: str | None = None) -> dict[str, Any]:

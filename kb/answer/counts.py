@@ -27,6 +27,8 @@ COUNT_RE = re.compile(rf"(?P<n>{NUMBER}(?:\s*[至到-]\s*{NUMBER})?)(?!{NOT_A_NU
 # Words that open a list: "分为", "包括", "主要有", "由…组成", "即".
 LIST_OPEN_RE = re.compile(r"(?:分为|分成|划分为|包括|包含|主要有|主要是|有|即|分别是|分别为|为|设立?|由|按照|按|：|:)\s*")
 UNIT_EQUIV = {"等": "级", "档": "级"}
+# Counted nouns of two characters: a count is cut after them, not after their first character.
+UNIT_WORDS = ("级别", "阶段", "等级", "方面", "大类", "类别", "批次", "环节")
 _SPLIT_RE = re.compile(r"、|和|及|与|以及|，|,")
 
 
@@ -62,9 +64,11 @@ def count(q: Question, view: ClauseView) -> Iterator[Candidate]:
                 continue
             # The noun counted: keep 级/个级别/个阶段/项/类 and the word right after a bare unit.
             phrase = s[m.start() : m.end()].strip()
-            if q.unit:  # "六类防汛隐患" -> "六类": the count ends with its unit
-                cut = phrase.find(UNIT_EQUIV.get(q.unit, q.unit))
-                phrase = phrase[: cut + len(UNIT_EQUIV.get(q.unit, q.unit))] if cut >= 0 else phrase
+            if q.unit:  # "六类防汛隐患" -> "六类", "4个级别" and "五个阶段" stay whole
+                want = UNIT_EQUIV.get(q.unit, q.unit)
+                cut = phrase.find(want)
+                word = next((w for w in UNIT_WORDS if phrase.startswith(w, cut)), want) if cut >= 0 else ""
+                phrase = phrase[: cut + len(word)] if cut >= 0 else phrase
             members = _members_near(s, m, int(n) if n == int(n) else 0)
             if members and int(n) == n and len(members) != int(n):
                 members = []

@@ -14,16 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from plankb.extract.model import Clause, Document, Span
-from plankb.extract.vocab import COLOUR_RANK, GRADE_RANK
+from plankb.extract.vocab import COLOUR_RANK, GRADE_RANK, GRADE_WORD
 
 from .parse import SHORT_COLOURS
 from .types import Question
 
+LABEL_RE = re.compile(r"[\u4e00-\u9fff]{2,6}[:：]")  # "完成时限：", "主责单位："
 SENTENCE_END_RE = re.compile(r"[。；;！!？?\n]")
 # A run of colours: "蓝色、黄色预警", "橙色或红色", "蓝黄预警".
 COLOUR_RUN_RE = re.compile(rf"[{SHORT_COLOURS}]色?(?:\s*(?:[、和及与或]|至)?\s*[{SHORT_COLOURS}]色?)*(?=\s*(?:色|预警|警|[、和或]|$|[，。；]))")
 # A run of grades with its "及以上": "较大及以上", "重大、特别重大", "一般及以上".
-GRADE_RUN_RE = re.compile(r"(?:特别重大|(?<!特别)重大|较大|一般)(?:\s*[、和或]\s*(?:特别重大|重大|较大|一般))*(?P<ge>及以上|以上)?(?=\s*(?:突发|事件|事故|级|[(（]|及以上|以上))")
+GRADE_RUN_RE = re.compile(rf"{GRADE_WORD}(?:\s*[、和或]\s*{GRADE_WORD})*(?P<ge>及以上|以上)?(?=\s*(?:突发|事件|事故|灾害|灾难|险情|级|[(（]|及以上|以上))")
 # A run of numbered levels of a scheme: "一级、二级响应", "Ⅲ级应急响应", "IV 级".
 LEVEL_RUN_RE = re.compile(r"(?P<run>(?:[一二三四1-4ⅠⅡⅢⅣ]|IV|III|II|I)\s*级(?:\s*[、和或至]\s*(?:[一二三四1-4ⅠⅡⅢⅣ]|IV|III|II|I)\s*级)*)\s*(?P<scheme>预警|(?:应急)?响应)?")
 BASIS_RE = re.compile(r"\s*(?:的)?基础上")
@@ -36,13 +37,15 @@ class ClauseView:
     doc: Document
     text: str  # the clause text, with following label lines ("完成时限：…") appended
     rank: int  # position in the retrieved list (0 = best)
+    before: str = ""  # the clause before it, whose subject a clause may continue ("主任由市长担任")
 
     @property
     def context(self) -> str:
-        """What a question's words may be found in: title, headings, the clause."""
-        return f"{self.doc.title}\n{' '.join(self.clause.path)}\n{self.clause.section}\n{self.text}"
+        """What a question's words may be found in: title, headings, the clause before, the clause."""
+        return f"{self.doc.title}\n{' '.join(self.clause.path)}\n{self.clause.section}\n{self.before}\n{self.text}"
 
     def sentences(self) -> list[Span]:
+        """Sentences; a label line under an item ("完成时限：…") reads with the item it labels."""
         out, lo = [], 0
         for m in SENTENCE_END_RE.finditer(self.text):
             if m.end() - lo > 1:
@@ -50,7 +53,9 @@ class ClauseView:
             lo = m.end()
         if len(self.text) - lo > 1:
             out.append(Span(lo, len(self.text)))
-        return out
+        first_label = next((s.start for s in out if s.start > 0 and self.text[s.start - 1] == "\n"
+                            and LABEL_RE.match(self.text, s.start)), None)
+        return [Span(0, s.end) if first_label is not None and s.start >= first_label else s for s in out]
 
     def sentence_of(self, pos: int) -> Span:
         for s in self.sentences():
@@ -66,7 +71,7 @@ def _colour_runs(text: str) -> list[tuple[int, int, set[int]]]:
 def _grade_runs(text: str) -> list[tuple[int, int, set[int]]]:
     out = []
     for m in GRADE_RUN_RE.finditer(text):
-        ranks = {GRADE_RANK[w] for w in re.findall(r"特别重大|(?<!特别)重大|较大|一般", m.group())}
+        ranks = {GRADE_RANK[w] for w in re.findall(GRADE_WORD, m.group())}
         if m.group("ge"):
             ranks |= set(range(1, max(ranks) + 1))
         out.append((m.start(), m.end(), ranks))
@@ -134,12 +139,13 @@ def term_found(term: str, context: str) -> bool:
     return False
 
 
-def coverage(terms: tuple[str, ...], context: str) -> float:
-    """Share of the question's content (by characters) that the context carries."""
+def coverage(terms: tuple[str, ...], context: str, heavy: tuple[str, ...] = ()) -> float:
+    """Share of the question's content (by characters, ``heavy`` words counted twice: the
+    nouns that name the subject weigh more than the verbs a user happens to choose)."""
     if not terms:
         return 0.0
-    total = sum(len(t) for t in terms)
-    return sum(len(t) for t in terms if term_found(t, context)) / total
+    weight = {t: len(t) * (2 if t in heavy else 1) for t in terms}
+    return sum(w for t, w in weight.items() if term_found(t, context)) / sum(weight.values())
 
 
 def sentence_hits(terms: tuple[str, ...], sentence: str) -> int:

@@ -12,18 +12,34 @@ import re
 from plankb.extract.model import DocType, Document, Span
 
 from .evidence import coverage
+from .parse import QUESTION_CHARS_RE
 from .types import MetaField, Question
 
 # Words of a metadata question that name the field, not the document.
-FIELD_WORDS_RE = re.compile(r"文号|印发|发文|发布|字号|日期|哪天|全称|标题|废止|单位|机关|时间|什么|多少|哪个|谁|的")
+FIELD_WORDS_RE = re.compile(r"文号|印发|发文|发布|字号|日期|哪天|全称|标题|废止|单位|机关|时间|什么|多少|哪个|谁|的|发的|印发文号|啥时候|时候")
 # "《北京市突发事件总体应急预案（2016年修订）》（京政发〔2016〕14号）同时废止".
 REPEAL_RE = re.compile(r"((?:《[^》]{4,60}》)?\s*[（(]?[\u4e00-\u9fff]{2,8}〔\d{4}〕\d+号[）)]?)[^。；]{0,10}?(?:同时)?废止")
 MIN_TITLE_COVER = 0.75
+# Words of a metadata question that name no document: "那个文件", "新", "市里".
+GENERIC = frozenset(("那个", "这个", "文件", "市级", "区级", "施行", "以后", "之后", "哪个", "老文件", "那份"))
+
+
+def title_terms(q: Question) -> tuple[str, ...]:
+    """The words that name the document: "平谷总体预案什么时间发的" -> (平谷, 总体, 预案).
+    Unlike a question's content words, 总体/预案/规划 and the district count here."""
+    from plankb.extract.tokenizer import tokenizer  # the one jieba dictionary, as search's
+
+    out = []
+    for w in tokenizer().lcut(q.normal):
+        if len(w) < 2 or FIELD_WORDS_RE.fullmatch(w) or QUESTION_CHARS_RE.search(w) or w in GENERIC:
+            continue
+        out.append(w)
+    return tuple(dict.fromkeys(out))
 
 
 def pick_document(q: Question, docs: list[Document]) -> tuple[Document | None, float]:
     """The document the question names, by its words found in title (and jurisdiction)."""
-    terms = tuple(t for t in q.subject.terms if not FIELD_WORDS_RE.fullmatch(t))
+    terms = title_terms(q)
     scored = []
     for d in docs:
         where = f"{d.title} {d.jurisdiction} {d.meta('通知标题')}"

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 import re
 
-from plankb.extract.vocab import COLOUR_RANK, COLOUR_WORD, DISTRICTS, GRADE_RANK, RANK_WORD, rank_of
+from plankb.extract.vocab import (
+    COLOUR_RANK,
+    COLOUR_WORD,
+    DISTRICTS,
+    GRADE_RANK,
+    GRADE_WORD,
+    RANK_WORD,
+    rank_of,
+)
 
 from ..search import detect_jurisdiction
 from .types import AnswerType, MetaField, Question, Role, Subject
@@ -60,20 +68,26 @@ COLOUR_FULL_RE = re.compile(COLOUR_WORD)
 LEVEL_RE = re.compile(rf"(?P<rank>{RANK_WORD})\s*级\s*(?P<scheme>预警|(?:应急)?响应|事件)?")
 # An event grade with what makes it one: "较大及以上", "重大事件", "一般突发事件"
 # ("一般谁担任" is not a grade).
-GRADE_Q_RE = re.compile(r"(特别重大|特大|重大|较大|一般)(?P<ge>及以上|以上)?(?=及以上|以上|[、和或]|突发|事件|事故|的事|级别|等级|灾害|$)")
+GRADE_Q_RE = re.compile(rf"({GRADE_WORD}|特大)(?P<ge>及以上|以上)?(?=及以上|以上|[、和或]|突发|事件|事故|的事|级别|等级|灾害|$)")
 # A post asked for by its holder: "总指挥是谁", "副局长有哪几位".
 POST_WHO_RE = re.compile(r"(?:" + "|".join(question_words().posts) + r")(?:都|分别|一般|通常)?(?:是谁|是哪位|有哪几位|有哪些人|叫什么)")
 YEAR_RE = re.compile(r"(?:19|20)\d\d")
 ITEM_NO_RE = re.compile(r"第\s*(\d+)\s*(?:项|条|个|名)")
 QUESTION_CHARS_RE = re.compile(r"[谁哪几多啥么吗呢怎何]")
+GRADE_WORD_RE = re.compile(rf"(?:{GRADE_WORD}|特大|重特大)(?:及以上|以上)?")
 NOUN_TAGS = frozenset(("n", "nr", "ns", "nt", "nz", "ng"))  # jieba's noun part-of-speech tags
 DISTRICT_NAMES = frozenset(DISTRICTS) | frozenset(d + "区" for d in DISTRICTS)
 
 
 def normalise(question: str) -> str:
-    """Shorthands expanded and spaces dropped: "红警 谁批" -> "红色预警谁批"."""
-    q = re.sub(r"\s+", "", question)
-    for short, full in question_words().shorthands.items():
+    """Shorthands expanded, spaces dropped, English question words glossed in the plans'
+    Chinese: "红警 谁批" -> "红色预警谁批"; "Who approves a red warning?" gains 红色 预警 批准."""
+    words = question_words()
+    low = question.lower()
+    gloss = [zh for en, zh in words.english.items() if re.search(rf"\b{re.escape(en)}\b", low)]
+    q = question if not gloss else f"{question} {' '.join(gloss)}"
+    q = re.sub(r"\s+", "", q) if not re.search(r"[A-Za-z]{3}", q) else q
+    for short, full in words.shorthands.items():
         q = q.replace(short, full)
     return q
 
@@ -104,14 +118,25 @@ def answer_type(q: str) -> AnswerType | None:
     return None
 
 
+# When a document was issued: "哪天印发的", "啥时候发的", "什么时间发布", "印发日期".
+ISSUED_WHEN_RE = re.compile(r"(?:哪天|哪一天|什么时[候间]|啥时候|何时|几号|什么日期|哪年哪月).{0,3}(?:印发|发布|发的|下发|出台|发文)|(?:印发|发文|发布)(?:日期|时间)")
+
+
+def meta_fields(q: str) -> tuple[MetaField, ...]:
+    """Every document field a question asks for: "哪个单位发的，文号多少" -> (ISSUER, NUMBER)."""
+    out = []
+    for f, cues in question_words().metadata_fields.items():
+        if any(c in q for c in cues) and not (f is MetaField.DATE and not re.search(r"[印发]|出台", q)):
+            out.append(f)
+    if ISSUED_WHEN_RE.search(q) and MetaField.DATE not in out:
+        out.append(MetaField.DATE)
+    return tuple(out)
+
+
 def meta_field(q: str) -> MetaField | None:
     """The document field a question asks for: "文号是多少" -> NUMBER, "哪天印发的" -> DATE."""
-    for f, cues in question_words().metadata_fields.items():
-        if any(c in q for c in cues):
-            if f is MetaField.DATE and not re.search(r"[印发]|出台", q):
-                continue
-            return f
-    return None
+    fields = meta_fields(q)
+    return fields[0] if fields else None
 
 
 def role_of(q: str) -> Role:
@@ -126,6 +151,9 @@ def subject_of(q: str, role: Role | None) -> Subject:
     colours = {COLOUR_RANK[m.group()] for m in COLOUR_FULL_RE.finditer(q)}
     colours |= {COLOUR_RANK[m.group()] for m in COLOUR_SHORT_RE.finditer(q)}
     rank, scheme = 0, ""
+    m_en = re.search(r"level[- ]?([1-4])", q.lower())  # "a level-2 warning"
+    if m_en:
+        rank, scheme = int(m_en.group(1)), "warning" if "warning" in q.lower() else ""
     for m in LEVEL_RE.finditer(q):
         r = rank_of(m.group("rank"))
         if r:
@@ -179,8 +207,11 @@ def content_terms(q: str, skip: tuple[str, ...] = ()) -> tuple[tuple[str, ...], 
             continue
         if QUESTION_CHARS_RE.search(w) or COLOUR_FULL_RE.fullmatch(w) or LEVEL_RE.fullmatch(w):
             continue
-        if re.fullmatch(r"[\d.%]+|[a-z]{1,2}", w.lower()):
-            continue
+        if re.fullmatch(r"[\d.%]+|[a-z]{1,2}", w.lower()) or tok.flag == "eng":
+            continue  # English words are glossed in Chinese by normalise()
+        w = w.rstrip("是的了")  # "主责是" -> "主责"
+        if len(w) < 2 or GRADE_WORD_RE.fullmatch(w):
+            continue  # grades are bound on their own (Subject.grades)
         terms.append(w)
         if tok.flag in NOUN_TAGS:
             nouns.append(w)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from plankb.extract.facts.actors import find_actors
+from plankb.extract.facts.levels import find_levels
 from plankb.extract.model import Role as ActorRole
 from plankb.extract.model import Span
 
@@ -34,6 +35,8 @@ ROLE_VERB = {
     Role.ISSUE: re.compile(r"发布|解除"),
 }
 JOINED_RE = re.compile(r"^\s*(?:、|和|及|与|或|以及)\s*$")
+# A label line naming who leads an item: "主责单位：区公路分局", "牵头单位：区民政局".
+LABEL_WHO_RE = re.compile(r"(?P<label>主责单位|牵头单位|责任单位|主责部门|牵头部门)\s*[:：]\s*(?P<who>[^\n。；;]{2,60})")
 # "主任由市长担任", "副主任由A和B担任", "总指挥由分管市领导担任": post -> holder.
 POST_HELD_RE = re.compile(r"(?P<post>[\u4e00-\u9fff]{0,6}?)由(?P<who>[^。；;]{1,60}?)(?:担任|兼任)")
 # "任命张三为…主任", "任张三同志为…副局长", "张三任…主任".
@@ -45,12 +48,12 @@ PLAQUE_RE = re.compile(r"(?:在)?(?P<host>[^，。；;]{2,30}?)(?:联合)?加挂
 
 
 def who(q: Question, view: ClauseView) -> Iterator[Candidate]:
-    if q.role is Role.POST:
-        yield from _posts(q, view)
-    elif q.role is Role.SEAT:
-        yield from _seats(q, view)
-    else:
-        yield from _actors(q, view)
+    found = _posts(q, view) if q.role is Role.POST else _seats(q, view) if q.role is Role.SEAT else _actors(q, view)
+    seen: set[tuple[str, int]] = set()
+    for c in found:  # two readers may find the same body at the same place
+        if (c.answer, c.evidence.start) not in seen:
+            seen.add((c.answer, c.evidence.start))
+            yield c
 
 
 def _candidate(view: ClauseView, answer: str, start: int, end: int, detail: str = "") -> Candidate:
@@ -91,7 +94,31 @@ def _seats(q: Question, view: ClauseView) -> Iterator[Candidate]:
             yield _candidate(view, m.group("host").removeprefix("在"), m.start("host"), m.end("host"))
 
 
+def _labelled(view: ClauseView) -> Iterator[Candidate]:
+    """"主责单位：区公路分局" under an item: the body the label names."""
+    for m in LABEL_WHO_RE.finditer(view.text):
+        yield _candidate(view, m.group("who"), m.start("who"), m.end("who"), m.group("label"))
+
+
+def _level_actors(q: Question, view: ClauseView) -> Iterator[Candidate]:
+    """Who issues, approves or starts a named colour or level, as the level extractor read it
+    ("橙色预警报分管区领导审准" -> 分管区领导)."""
+    for lv in find_levels(view.text):
+        if not lv.actor:
+            continue
+        named = (q.subject.colours and lv.rank in q.subject.colours and lv.colour) or (q.subject.rank and lv.rank == q.subject.rank)
+        if not named:
+            continue
+        at = view.text.find(lv.actor, lv.span.end)
+        if at >= 0:
+            yield _candidate(view, lv.actor, at, at + len(lv.actor), lv.scheme.value)
+
+
 def _actors(q: Question, view: ClauseView) -> Iterator[Candidate]:
+    if q.role in (Role.LEAD, Role.OTHER, None):
+        yield from _labelled(view)
+    if q.role in (Role.APPROVE, Role.START, Role.ISSUE):
+        yield from _level_actors(q, view)
     roles = ACTOR_ROLES.get(q.role or Role.OTHER, ACTOR_ROLES[Role.OTHER])
     base = view.clause.span.start
     actors = [a for a in find_actors(view.clause) if a.role in roles]

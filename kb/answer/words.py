@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from plankb.extract.errors import Errors, InputError
+from plankb.extract.vocab import COLOUR_ENGLISH
 
 from .types import MetaField
 
@@ -21,6 +22,7 @@ class QuestionWords:
     function_words: frozenset[str]
     posts: tuple[str, ...]  # longest first
     metadata_fields: dict[MetaField, tuple[str, ...]]
+    english: dict[str, str]  # English question words -> the plans' Chinese
 
 
 @functools.lru_cache(maxsize=1)
@@ -43,4 +45,5 @@ def question_words(path: Path = DATA_FILE) -> QuestionWords:
         function_words=frozenset(map(str, data["function_words"])),
         posts=tuple(sorted(map(str, data["posts"]), key=len, reverse=True)),
         metadata_fields=fields,
+        english={**COLOUR_ENGLISH, **{str(k).lower(): str(v) for k, v in (data.get("english") or {}).items()}},
     )
