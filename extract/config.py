@@ -25,6 +25,11 @@ def default_cache_dir() -> Path:
 class ExtractConfig:
     gazetteer: tuple[Path, ...] = ()  # YAML files merged over extract/data/orgs.yaml, in order
     cache_dir: Path = field(default_factory=default_cache_dir)  # jieba's dictionary cache goes below
+    # Resource limits (issue 17; README "Limits"): ZIP containers are checked before
+    # inflating (extract/ziplimits.py); spaCy reads long texts in pieces (extract/nlp.py).
+    docx_max_bytes: int = 50_000_000
+    docx_max_ratio: int = 100
+    max_paragraph_chars: int = 100_000
 
 
 _lock = threading.Lock()

@@ -45,6 +45,10 @@ class WriteError(PlankbError):
     nothing was changed."""
 
 
+class TimeLimitError(PlankbError):
+    """The work took longer than its time budget (extract/budget.py) and was stopped."""
+
+
 class ErrorsWithCodes(type):
     """Metaclass of a catalogue: ``Cat.E001`` is ``"[E001] "`` + the template (spaCy's ``ErrorsWithCodes``)."""
 

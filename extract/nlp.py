@@ -19,7 +19,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from . import config
+from . import budget, config
 from .errors import DependencyError, Errors
 from .model import Span
 from .tokenizer import tokenizer
@@ -69,13 +69,45 @@ def _pipeline(cfg: config.ExtractConfig) -> Any:  # the configuration names the 
 
 
 def entities(text: str, labels: tuple[str, ...] = ("ORG", "INCIDENT")) -> list[Entity]:
-    """Organisations and incident types in ``text``, with character spans."""
-    doc = pipeline()(text)
-    return [
-        Entity(e.text, e.label_, Span(e.start_char, e.end_char), e.ent_id_ or e.text)
-        for e in doc.ents
-        if e.label_ in labels
-    ]
+    """Organisations and incident types in ``text``, with character spans.
+
+    A text longer than ``max_paragraph_chars`` (a 10 MB file on one line) is
+    read in pieces cut after a sentence end: spaCy refuses texts over its
+    ``max_length`` (E088) and its memory grows with the length of one text.
+    """
+    nlp = pipeline()
+    out = []
+    for start, piece in chunks(text, config.current().max_paragraph_chars):
+        budget.check()
+        out += [
+            Entity(e.text, e.label_, Span(start + e.start_char, start + e.end_char), e.ent_id_ or e.text)
+            for e in nlp(piece).ents
+            if e.label_ in labels
+        ]
+    return out
+
+
+# Where a long text may be cut: after a sentence end or a line break, e.g. "…报告。" | "下一句".
+_CUT_AFTER = "。；！？;!?\n"
+
+
+def chunks(text: str, size: int) -> list[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, pieces of at most ``size``
+    characters, each cut after the last sentence end of its second half (or
+    hard at ``size`` when there is none)."""
+    if len(text) <= size:
+        return [(0, text)]
+    out = []
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = max(text.rfind(c, start + size // 2, end) for c in _CUT_AFTER)
+            if cut >= 0:
+                end = cut + 1
+        out.append((start, text[start:end]))
+        start = end
+    return out
 
 
 def incident_types(text: str) -> list[str]:

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import budget
 from .clean import clean
 from .documents import cut_documents, doc_type_of, jurisdiction_of, level_of, tidy_title
 from .errors import Errors, InputError
@@ -120,6 +121,7 @@ def parse_text(raw: str, name: str = "input.txt", meta: FileMeta | None = None) 
     cuts = cut_documents(lines, separate_attachments=meta.separate_attachments)
     out: list[Parsed] = []
     for n, cut in enumerate(cuts, 1):
+        budget.check()
         lo = starts[cut.start]
         hi = starts[cut.end] - 1 if cut.end < len(lines) else len(cleaned.text)
         text = cleaned.text[lo:hi]

@@ -24,6 +24,9 @@ class ZipLimits:
     max_members: int = 20_000
     max_total: int = 300_000_000  # uncompressed bytes of all members
     max_ratio: float = 200.0  # uncompressed / compressed, over the whole archive
+    # Per member over 1 MB, when set: a bomb can hide behind a large incompressible
+    # member (15 MB of JPEG beside 35 MB of XML at 1000x passes the whole-archive ratio).
+    max_member_ratio: float | None = None
 
 
 DEFAULT_LIMITS = ZipLimits()
@@ -40,6 +43,11 @@ def zip_problem(zf: zipfile.ZipFile, limits: ZipLimits = DEFAULT_LIMITS) -> str 
         return f"it unpacks to {total} bytes, more than the limit of {limits.max_total}"
     if total > 1_000_000 and total > limits.max_ratio * max(packed, 1):
         return f"it unpacks {total / max(packed, 1):.0f} times its packed size (limit {limits.max_ratio:.0f}x)"
+    if limits.max_member_ratio is not None:
+        for i in infos:
+            if i.file_size > 1_000_000 and i.file_size > limits.max_member_ratio * max(i.compress_size, 1):
+                ratio = i.file_size / max(i.compress_size, 1)
+                return f"its part {i.filename} unpacks {ratio:.0f} times its packed size (limit {limits.max_member_ratio:.0f}x)"
     return None
 
 

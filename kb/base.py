@@ -36,6 +36,7 @@ from plankb.extract.errors import Errors, InputError, NotBuiltError, PlankbError
 from plankb.extract.facts.collect import extract_facts
 from plankb.extract.model import Clause, Document
 from plankb.extract.pipeline import FileMeta, Parsed, file_key, parse_text
+from plankb.extract.textguard import require_unicode
 
 from . import faults
 from .corpus import load_manifest
@@ -133,13 +134,14 @@ class KnowledgeBase:
             ident = "/".join(part for part in file_id.replace("\\", "/").split("/") if part not in ("", "."))
             if not ident or ".." in ident.split("/"):
                 raise InputError(Errors.E065.format(file_id=file_id))
-            return ident
+            return require_unicode(ident, "--id")
         real = Path(os.path.abspath(path)).resolve()
         root = Path(corpus_dir or self.settings.corpus_dir).resolve()
         try:
-            return real.relative_to(root).as_posix()
+            ident = real.relative_to(root).as_posix()
         except ValueError:
-            return real.as_posix()
+            ident = real.as_posix()
+        return require_unicode(ident, "the file name")  # SQLite stores UTF-8 only
 
     # -- ingest ------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import Clause, Document, Span
+from plankb.extract.textguard import require_unicode
 from plankb.extract.vocab import DISTRICT_WORD, DISTRICTS_ENGLISH
 
 from .backends.sparse import tokens
@@ -165,7 +166,7 @@ class Searcher:
 
     # -- search ----------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None, mode: str = "hybrid") -> list[Hit]:
-        query = (query or "").strip()
+        query = require_unicode((query or "").strip(), "the query")
         if not query:
             raise InputError(Errors.E040)
         if k < 1:

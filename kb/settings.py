@@ -152,6 +152,14 @@ class Settings:
                                help="Flask secret for CSRF tokens; random per process when empty")
     lock_timeout: float = _setting(30.0, env="PLANKB_LOCK_TIMEOUT", parse=_seconds,
                                    help="seconds a writer waits for another writer of the data directory (0: fail at once)")
+    docx_max_bytes: int = _setting(50_000_000, env="PLANKB_DOCX_MAX_BYTES", parse=_positive_int,
+                                   help="most bytes a DOCX may unpack to, all parts together (checked before unpacking)")
+    docx_max_ratio: int = _setting(100, env="PLANKB_DOCX_MAX_RATIO", parse=_positive_int,
+                                   help="most times a DOCX (or one part of it over 1 MB) may unpack its packed size")
+    max_paragraph_chars: int = _setting(100_000, env="PLANKB_MAX_PARAGRAPH_CHARS", parse=_positive_int,
+                                        help="longest text spaCy reads at once; longer ones are read in pieces")
+    check_seconds: float = _setting(60.0, env="PLANKB_CHECK_SECONDS", parse=_seconds,
+                                    help="time budget of one draft check in the web app (0: none)")
     workers: int = _setting(env="PLANKB_WORKERS", parse=_positive_int, factory=_cores,
                             help="`plankb serve` worker processes (default: one per core; 1 serves with waitress)")
     index: str = _setting("embedded", env="PLANKB_INDEX", parse=_index,
@@ -192,8 +200,9 @@ class Settings:
     from_env = load  # the name callers used before the TOML file existed
 
     def apply(self) -> Settings:
-        """Hand extract its part (extra gazetteer files, the cache root); returns self."""
-        configure(gazetteer=self.gazetteer, cache_dir=self.cache_dir)
+        """Hand extract its part (extra gazetteer files, the cache root, the input limits); returns self."""
+        configure(gazetteer=self.gazetteer, cache_dir=self.cache_dir, docx_max_bytes=self.docx_max_bytes,
+                  docx_max_ratio=self.docx_max_ratio, max_paragraph_chars=self.max_paragraph_chars)
         return self
 
     @property

@@ -51,11 +51,15 @@ def common(func: F) -> F:
     )
     @functools.wraps(func)
     def wrapper(*args: Any, data_dir: Path | None = None, config_file: Path | None = None, **kwargs: Any) -> Any:
+        from plankb.extract.textguard import require_unicode
         from plankb.kb.settings import Settings
 
         try:
             # Built here, inside the handler: a bad PLANKB_* value is one line, not a traceback.
             settings = Settings.load(data_dir=data_dir, config_file=config_file).apply()
+            # A byte that is not UTF-8 in an argument arrives as a lone surrogate
+            # ($'\xff' -> '\udcff'): one line here, not a UnicodeEncodeError in jieba.
+            require_unicode([v for v in kwargs.values() if isinstance(v, str)], "the command line")
             return func(*args, settings=settings, **kwargs)
         except PlankbError as exc:
             say(f"error: {exc}")

@@ -32,15 +32,13 @@ def facts(settings: Any, as_json: bool, doc_id: str | None, kind: str | None) ->
 def _batch(path: str) -> list[dict[str, str]]:
     """Questions of a --batch file: one per line, or JSON lines with id and query."""
     import json
-    from pathlib import Path
 
     from plankb.extract.errors import Errors, InputError
+    from plankb.extract.loaders import read_text
+    from plankb.extract.textguard import require_unicode
 
     out = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(Errors.E012.format(path=path, why=exc.strerror)) from exc
+    lines = read_text(path).splitlines()  # decoded as ingest decodes (GB18030 too)
     for n, line in enumerate(lines, 1):
         line = line.strip()
         if not line:
@@ -50,7 +48,7 @@ def _batch(path: str) -> list[dict[str, str]]:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(Errors.E143.format(path=path, line=n, why=exc.msg)) from exc
-            out.append({"id": str(obj.get("id", n)), "query": str(obj.get("query", ""))})
+            out.append(require_unicode({"id": str(obj.get("id", n)), "query": str(obj.get("query", ""))}, f"{path}:{n}"))
         else:
             out.append({"id": str(n), "query": line})
     return out
@@ -131,6 +129,8 @@ def who_leads(settings: Any, as_json: bool, question: str | None, jurisdiction: 
         return r.answer(q, jurisdiction or settings.jurisdiction or None)
 
     def render(a: Any) -> None:
+        if not a.confident:  # JSON says confident: false; a person needs the words
+            click.echo("不确定：问题不像在问某类突发事件由谁牵头处置；最接近的是")
         click.echo(f"{a.incident_type}（{a.jurisdiction}）: {'、'.join(a.leads)}")
         if a.municipal_leads:
             click.echo(f"  市级: {'、'.join(a.municipal_leads)}")

@@ -232,3 +232,51 @@ def make_zip(path: Path, members: dict[str, str]) -> Path:
         for name, text in members.items():
             zf.writestr(name, text)
     return path
+
+
+def _docx_parts() -> dict[str, bytes]:
+    """The parts of a minimal real DOCX written by python-docx."""
+    import docx
+
+    buf = io.BytesIO()
+    d = docx.Document()
+    d.add_paragraph("4.1.5 对于暂时无法判明等级的突发事件，应迅速核实。")
+    d.save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as zf:
+        return {i.filename: zf.read(i.filename) for i in zf.infolist()}
+
+
+def make_xml_bomb_docx(path: Path, xml_bytes: int = 100_000_000, padding: int = 0) -> Path:
+    """A DOCX whose document.xml inflates to ``xml_bytes`` of one repeated paragraph
+    (the issue's 338 KB file inflated to 100 MB of XML); ``padding`` bytes of random
+    media beside it hide the XML's ratio from a whole-archive ratio test."""
+    import os
+
+    para = "<w:p><w:r><w:t>第一章 总则 1.1 编制目的</w:t></w:r></w:p>".encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        if padding:
+            zf.writestr("word/media/image1.jpeg", os.urandom(padding), compress_type=zipfile.ZIP_STORED)
+        for name, data in _docx_parts().items():
+            if name != "word/document.xml":
+                zf.writestr(name, data)
+                continue
+            head, tail = data.split(b"<w:body>", 1)
+            with zf.open(name, "w", force_zip64=True) as fh:
+                fh.write(head + b"<w:body>")
+                chunk = para * (1_000_000 // len(para))
+                for _ in range(xml_bytes // len(chunk)):
+                    fh.write(chunk)
+                fh.write(tail)
+    return path
+
+
+def make_media_bomb_docx(path: Path, media_bytes: int = 4 << 30) -> Path:
+    """A DOCX with a zero-filled media part of ``media_bytes`` (the issue's 4 GiB part)."""
+    zeros = bytes(1 << 20)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, data in _docx_parts().items():
+            zf.writestr(name, data)
+        with zf.open("word/media/image1.png", "w", force_zip64=True) as fh:
+            for _ in range(media_bytes >> 20):
+                fh.write(zeros)
+    return path

@@ -405,3 +405,156 @@ def test_a_real_full_disk_gives_one_line_and_changes_nothing(tiny_disk, tmp_path
     assert "disk is full" in line and "cannot rollback" not in line
     assert state(tiny_disk) == before and temp_files(tiny_disk) == []
     assert search_ids(tiny_disk, "燃气事故")
+
+
+# -- 7, 8: resource limits --------------------------------------------------------------------
+
+
+# A small launcher between the test and the command: Linux keeps the peak RSS of
+# the memory a process had before exec (subprocess forks with vfork), so a
+# command started straight from pytest would report pytest's own peak.
+LAUNCHER = (
+    "import os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "_, status, usage = os.wait4(p.pid, 0)\n"
+    "print(os.waitstatus_to_exitcode(status), usage.ru_maxrss // 1024)\n"
+)
+
+
+def measured(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str, int]:
+    """Run a ``plankb`` command; (exit code, stderr, peak RSS in MB of that process)."""
+    full = {**os.environ, "PLANKB_EMBEDDER": "hash", **(env or {})}
+    res = subprocess.run([sys.executable, "-c", LAUNCHER, sys.executable, "-m", "plankb", *args],
+                         capture_output=True, text=True, env=full, timeout=600)
+    code, rss = res.stdout.split()
+    return int(code), res.stderr, int(rss)
+
+
+@pytest.mark.parametrize("bomb", ["xml", "media", "hidden"])
+def test_docx_bombs_are_refused_before_unpacking(data, tmp_path, bomb):
+    """Issue 17.8: 100 MB of XML in 374 KB, a 1 GiB zero-filled media part (4 GiB in
+    bench/faults.py), 30 MB of XML hidden behind 15 MB of random media."""
+    from fixtures_make import make_media_bomb_docx, make_xml_bomb_docx
+
+    path = tmp_path / f"{bomb}.docx"
+    if bomb == "xml":
+        make_xml_bomb_docx(path)
+    elif bomb == "media":
+        make_media_bomb_docx(path, 1 << 30)
+    else:
+        make_xml_bomb_docx(path, 30_000_000, padding=15_000_000)
+    code, err, rss = measured(["ingest", str(path), "--data-dir", str(data)])
+    assert code == 1 and "Traceback" not in err
+    assert "[E060]" in err and "decompression bomb" in err
+    assert rss < 500, f"{rss} MB"
+
+
+def test_docx_bomb_posted_to_the_check_api_is_refused(data):
+    from fixtures_make import make_xml_bomb_docx
+    from plankb.kb.settings import Settings
+    from plankb.web import create_app
+
+    bomb = make_xml_bomb_docx(data.parent / "bomb.docx", 40_000_000)
+    client = create_app(Settings(data_dir=data, embedder="hash")).test_client()
+    r = client.post("/api/check", data={"file": (bomb.open("rb"), "draft.docx")}, content_type="multipart/form-data")
+    assert r.status_code == 400 and r.get_json()["code"] == "E060"
+
+
+def test_the_web_check_has_a_time_budget(data):
+    """Issue 17.8: a check that outlives its budget answers 503 (E064) instead of holding a worker."""
+    from plankb.kb.settings import Settings
+    from plankb.web import create_app
+
+    draft = (CORPUS / MASTER_FILE).read_text(encoding="utf-8")[:60_000]
+    tight = create_app(Settings(data_dir=data, embedder="hash", check_seconds=0.001)).test_client()
+    r = tight.post("/api/check", json={"text": draft})
+    assert r.status_code == 503 and r.get_json()["code"] == "E064", r.get_data(as_text=True)[:300]
+    roomy = create_app(Settings(data_dir=data, embedder="hash", check_seconds=600)).test_client()
+    assert roomy.post("/api/check", json={"text": draft[:3000]}).status_code == 200
+
+
+def test_a_paragraph_over_a_million_characters_is_read_in_pieces():
+    """Issue 17.7: spaCy once failed with E088 on a 10 MB single-line file."""
+    from plankb.extract.nlp import chunks, entities
+
+    line = "燃气泄漏由市城市管理委负责处置。" * 70_000  # 1.12 M characters, no line break
+    found = entities(line, ("INCIDENT",))
+    assert len(found) == 70_000
+    assert all(line[e.span.start : e.span.end] == e.text for e in found[::997])
+    pieces = chunks(line, 100_000)
+    assert "".join(p for _, p in pieces) == line and all(len(p) <= 100_000 and p.endswith("。") for _, p in pieces)
+
+
+def test_binary_sniff_sees_the_whole_file(tmp_path):
+    """Issue 17.7: a NUL byte after the first MiB used to pass."""
+    from plankb.extract.errors import InputError
+    from plankb.extract.loaders import load_path
+
+    f = tmp_path / "late-nul.txt"
+    f.write_bytes("应急预案。\n".encode() * 200_000 + b"\x00\x01\x02" + "结束。\n".encode())
+    assert f.stat().st_size > 1 << 20
+    with pytest.raises(InputError, match="NUL bytes"):
+        load_path(f)
+
+
+def test_the_upload_limit_setting_lowers_the_ingest_limit_too(data, tmp_path):
+    """Issue 17.11: PLANKB_MAX_UPLOAD_BYTES could not lower the 50 MB ingest floor."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text(DRAFT.format(n=2) * 20, encoding="utf-8")
+    res = run(data, "ingest", str(draft), env={"PLANKB_MAX_UPLOAD_BYTES": "1000"})
+    assert res.returncode == 1 and "more than the limit of 1000 bytes" in res.stderr
+
+
+# -- 10, 11: edge inputs ---------------------------------------------------------------------
+
+
+def test_lone_surrogates_and_deep_json_are_400_on_the_web(data):
+    from plankb.kb.settings import Settings
+    from plankb.web import create_app
+
+    client = create_app(Settings(data_dir=data, embedder="hash")).test_client()
+    for url in ("/api/search", "/api/who-leads", "/api/ask"):
+        r = client.post(url, data='{"q": "\\ud800燃气"}', content_type="application/json")
+        assert r.status_code == 400 and r.get_json()["code"] == "E062", (url, r.get_data(as_text=True)[:200])
+    deep = '{"q": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    r = client.post("/api/search", data=deep, content_type="application/json")
+    assert r.status_code == 400 and r.get_json()["code"] == "E063"
+    r = client.post("/api/search", data='{"q": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["x"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}', content_type="application/json")
+    assert r.status_code == 400
+
+
+def test_invalid_bytes_on_the_command_line_are_one_line(data):
+    res = cli(data, "search", os.fsdecode(b"\xff\xfe"))
+    assert "not valid Unicode" in one_line_error(res)
+
+
+def test_batch_files_are_decoded_as_ingest_decodes(data, tmp_path):
+    """Issue 17.10: a GB18030 --batch file used to end in a UnicodeDecodeError."""
+    batch = tmp_path / "questions.txt"
+    batch.write_bytes("燃气泄漏谁管\n{\"id\": \"b\", \"query\": \"森林着火\"}\n".encode("gb18030"))
+    res = run(data, "who-leads", "--batch", str(batch))
+    assert res.returncode == 0, res.stderr
+    lines = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [x["id"] for x in lines] == ["1", "b"] and lines[0]["incident_type"] == "燃气事故"
+
+
+def test_who_leads_hedges_when_not_confident(data):
+    """Issue 17.11: 「今天天气怎么样」 was answered as if sure."""
+    res = run(data, "who-leads", "今天天气怎么样", "--json")
+    assert json.loads(res.stdout)["confident"] is False
+    plain = run(data, "who-leads", "今天天气怎么样")
+    assert plain.returncode == 0 and plain.stdout.startswith("不确定")
+    sure = run(data, "who-leads", "燃气泄漏")
+    assert not sure.stdout.startswith("不确定")
+
+
+def test_report_downloads_send_one_charset(data):
+    from plankb.kb.settings import Settings
+    from plankb.web import create_app
+
+    client = create_app(Settings(data_dir=data, embedder="hash")).test_client()
+    draft = (CORPUS / MASTER_FILE).read_text(encoding="utf-8")[:3000]
+    for fmt in ("html", "md"):
+        r = client.post(f"/api/check?format={fmt}", json={"text": draft})
+        assert r.status_code == 200, r.get_data(as_text=True)[:300]
+        assert r.headers["Content-Type"].count("charset") == 1, r.headers["Content-Type"]

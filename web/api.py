@@ -136,7 +136,7 @@ def check():  # noqa: ANN201
     if fmt == "json":
         return jsonify(report.to_dict())
     body, mimetype, _ = render_report(report, fmt)
-    return Response(body, mimetype=mimetype)
+    return Response(body, content_type=mimetype)
 
 
 @bp.route("/quiz", methods=["GET", "POST"])
@@ -150,6 +150,6 @@ def quiz():  # noqa: ANN201
     if fmt == "json-api":
         return jsonify({"options": to_dict(opts), "count": len(questions), "questions": [to_dict(x) for x in questions]})
     body, mimetype, ext = quizrun.export(questions, fmt)
-    resp = Response(body, mimetype=mimetype)
+    resp = Response(body, content_type=mimetype)
     resp.headers["Content-Disposition"] = f"attachment; filename=plankb-quiz.{ext.lstrip('.')}"
     return resp

@@ -20,12 +20,15 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from plankb.extract import budget
 from plankb.extract.errors import DependencyError, Errors, InputError, NotFoundError
 from plankb.extract.vocab import seconds
 
 from .errors import TooLarge
 from .messages import WebErrors
 
+# Full Content-Type values: answer with Response(content_type=...), not mimetype=,
+# which would append a second "; charset=utf-8".
 DOWNLOADS = {"html": ("text/html; charset=utf-8", "html"), "md": ("text/markdown; charset=utf-8", "md"), "json": ("application/json", "json")}
 # Report tokens as minted by secrets.token_urlsafe(18): 24 URL-safe characters.
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{24}$")
@@ -50,6 +53,7 @@ def retriever_for(services: Any, master_id: str) -> Any:
     filters = {"document": master_id}
 
     def retrieve(text: str, k: int) -> list[str]:
+        budget.check()  # called for every clause the checker aligns: the check's time budget
         query = text[:500]
         if not query.strip():
             return []
@@ -77,7 +81,10 @@ def run_check(services: Any, data: bytes, name: str, master_id: str = "") -> Any
         raise NotFoundError(Errors.E021.format(doc_id=master_id[:80]))
     doc = services.document(master_id)
     plan = MasterPlan(doc, services.doc_clauses(master_id))
-    return check_bytes(data, name, plan, max_bytes=limit, retriever=retriever_for(services, master_id))
+    # A time budget per check (extract/budget.py: cooperative): a draft that would
+    # hold a worker for minutes is stopped with E064 (HTTP 503) instead.
+    with budget.deadline(services.settings.check_seconds):
+        return check_bytes(data, name, plan, max_bytes=limit, retriever=retriever_for(services, master_id))
 
 
 def render_report(report: Any, fmt: str) -> tuple[bytes, str, str]:

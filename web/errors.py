@@ -16,13 +16,20 @@ import re
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from plankb.extract.errors import DependencyError, InputError, NotBuiltError, NotFoundError, PlankbError
+from plankb.extract.errors import (
+    DependencyError,
+    InputError,
+    NotBuiltError,
+    NotFoundError,
+    PlankbError,
+    TimeLimitError,
+)
 
 from .messages import WebErrors, code_of, status_text, zh_message
 
 log = logging.getLogger(__name__)
 
-STATUS = ((NotFoundError, 404), (InputError, 400), (NotBuiltError, 503), (DependencyError, 503))
+STATUS = ((NotFoundError, 404), (InputError, 400), (NotBuiltError, 503), (DependencyError, 503), (TimeLimitError, 503))
 TITLES = {400: "请求有误", 404: "未找到", 405: "不支持的请求方法", 413: "文件太大", 503: "服务暂不可用", 500: "服务器错误"}
 
 

@@ -16,10 +16,13 @@ from flask import Request
 
 from plankb.extract.errors import Errors, InputError
 from plankb.extract.model import ClauseKind, Level
+from plankb.extract.textguard import require_unicode
 
 from .messages import WebErrors as W
 
 MAX_QUERY_CHARS = 500
+# Request parameters are flat; a body nested deeper is refused (E063).
+MAX_JSON_DEPTH = 32
 # A year filter: four digits, "2021".
 YEAR_RE = re.compile(r"^(19|20)\d{2}$")
 LEVELS = tuple(lv.value for lv in Level if lv is not Level.UNKNOWN)
@@ -28,17 +31,36 @@ MODES = ("hybrid", "keyword", "vector")
 
 
 def body_json(req: Request) -> dict[str, Any]:
-    """The JSON object of a request body; InputError when it is not one."""
+    """The JSON object of a request body; InputError when it is not one, when it
+    nests deeper than MAX_JSON_DEPTH (100,000 levels once gave a RecursionError,
+    HTTP 500) or holds text UTF-8 cannot encode (a lone surrogate "\\ud800")."""
     raw = req.get_data(cache=True)
     if not raw.strip():
         return {}
     try:
         data = json.loads(raw)
+    except RecursionError as exc:
+        raise InputError(Errors.E063.format(limit=MAX_JSON_DEPTH)) from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise InputError(W.W001.format(why=exc)) from exc
     if not isinstance(data, dict):
         raise InputError(W.W002)
-    return data
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise InputError(Errors.E063.format(limit=MAX_JSON_DEPTH))
+    return require_unicode(data, "the request")
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of a parsed JSON value, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack += [(v, depth + 1) for v in item.values()]
+        elif isinstance(item, list):
+            stack += [(v, depth + 1) for v in item]
+    return deepest
 
 
 def inputs(req: Request) -> dict[str, Any]:
@@ -54,7 +76,7 @@ def inputs(req: Request) -> dict[str, Any]:
             for key in req.form:
                 vals = req.form.getlist(key)
                 out[key] = vals if len(vals) > 1 else vals[0]
-    return out
+    return require_unicode(out, "the request")
 
 
 def text_param(data: dict[str, Any], *names: str, required: bool = True, limit: int = MAX_QUERY_CHARS) -> str:

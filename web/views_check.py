@@ -70,6 +70,6 @@ def report(token: str):  # noqa: ANN201
 def download(token: str, fmt: str):  # noqa: ANN201
     entry = current_app.extensions["plankb_reports"].get(token)
     body, mimetype, ext = render_report(entry.report, fmt)
-    resp = Response(body, mimetype=mimetype)
+    resp = Response(body, content_type=mimetype)
     resp.headers["Content-Disposition"] = f"attachment; filename=plankb-check-report.{ext}"
     return resp

@@ -56,6 +56,6 @@ def download():  # noqa: ANN201
     opts = quizrun.options(data, s, quiz)
     questions = quizrun.generate(s, opts)
     body, mimetype, ext = quizrun.export(questions, fmt, quizrun.title(data), opts.seed)
-    resp = Response(body, mimetype=mimetype)
+    resp = Response(body, content_type=mimetype)
     resp.headers["Content-Disposition"] = f"attachment; filename=plankb-quiz.{ext.lstrip('.')}"
     return resp

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import budget
 from ..model import Clause, ClauseKind, Document, Span, to_dict
 
 
@@ -29,6 +30,7 @@ def clause_facts(clause: Clause, *, below_exclusive: bool = False, abbreviations
     from .levels import find_levels
     from .thresholds import find_thresholds, is_history_heading
 
+    budget.check()  # a web check's time budget is noticed clause by clause
     text = clause.text
     shift = clause.span.start
     out: dict[str, list[Any]] = {"actor": [], "deadline": [], "threshold": [], "level": []}
