@@ -117,6 +117,7 @@ class Asker:
         if q.type is AnswerType.COLOUR:
             return self._colour(q, hits)
         views = [self._view(h, i) for i, h in enumerate(hits)]
+        home = q.jurisdiction or q.default_jurisdiction or self.s.docs[self.s.kb.master_doc_id()].jurisdiction
         best: tuple[tuple[float, ...], Candidate, ClauseView, Hit] | None = None
         for view, hit in zip(views, hits):
             cover = coverage(s.terms, view.context, s.nouns) if s.terms else 1.0
@@ -129,7 +130,10 @@ class Asker:
                 if q.type not in (AnswerType.COUNT, AnswerType.ENUMERATION) and unnamed_level(q, sent):
                     continue  # "预警谁批" where the sentence gives each colour its own approver
                 near = (*s.terms, *LEVEL_WORDS_RE.findall(q.normal))
-                key = (round(cover, 2), sentence_hits(s.terms, sent), -view.rank, -_distance(sent, cand, near), len(cand.answer))
+                # A clause's first sentence may continue the clause before ("…应急委。" + "主任由市长担任").
+                own = sent if cand.sentence.start > 0 else view.before[-60:] + sent
+                mine = view.doc.jurisdiction == home  # the user's own (or the municipal) plan first
+                key = (round(cover, 2), sentence_hits(s.terms, own), mine, -view.rank, -_distance(sent, cand, near), len(cand.answer))
                 if best is None or key > best[0]:
                     best = (key, cand, view, hit)
         if best is None or best[0][0] < MIN_COVERAGE or (s.terms and best[0][1] == 0):

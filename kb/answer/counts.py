@@ -53,6 +53,7 @@ def _unit_ok(q: Question, unit: str) -> bool:
 
 def count(q: Question, view: ClauseView) -> Iterator[Candidate]:
     text = view.text
+    written: list[Candidate] = []
     for sent in view.sentences():
         s = text[sent.start : sent.end]
         if not sentence_hits(q.subject.terms, s):
@@ -73,9 +74,12 @@ def count(q: Question, view: ClauseView) -> Iterator[Candidate]:
             if members and int(n) == n and len(members) != int(n):
                 members = []
             answer = phrase + ("：" + "、".join(members) if members else "")
-            yield Candidate(AnswerType.COUNT, answer, view.clause.id, Span(sent.start + m.start(), sent.start + m.end()), sent,
-                            "、".join(members))
-        # "分为一级、二级、三级和四级": members without a written total.
+            written.append(Candidate(AnswerType.COUNT, answer, view.clause.id, Span(sent.start + m.start(), sent.start + m.end()),
+                                     sent, "、".join(members)))
+            yield written[-1]
+        # "分为一级、二级、三级和四级": members without a written total (only where none is written).
+        if any(c.sentence == sent for c in written):
+            continue
         for m in re.finditer(rf"(?:分为|分成|划分为)\s*({LIST_RE.pattern})", s):
             members = _members(m.group(1))
             if len(members) >= 2 and (not q.unit or any(q.unit in x or UNIT_EQUIV.get(q.unit, "") in x for x in members)):

@@ -52,9 +52,9 @@ WHO_RE = re.compile(r"谁|哪个部门|哪个单位|哪家|哪几家|哪些部�
 ROLE_CUES: tuple[tuple[Role, re.Pattern[str]], ...] = (
     (Role.POST, re.compile(r"担任|兼任|谁当|是谁当|谁兼|任命")),  # 主任由谁担任
     (Role.SEAT, re.compile(r"设在|设于|放在|挂在|建在|依托|在哪(?!.*报)|牌子")),  # 应急办设在哪
-    (Role.REPORT_TO, re.compile(r"报给|报告给|向谁|向哪|报谁|报哪|通报|备案|上报|报告|报送|report to|notify")),
     (Role.START, re.compile(r"启动|\bstart")),  # 一级响应谁启动
-    (Role.APPROVE, re.compile(r"批|审定|决定|同意|approv|decid")),  # 红色预警谁批
+    (Role.APPROVE, re.compile(r"批|审定|决定|同意|approv|decid")),  # 红色预警谁批, 报谁批
+    (Role.REPORT_TO, re.compile(r"报给|报告给|向谁|向哪|报谁|报哪|通报|备案|上报|报告|报送|report to|notify")),
     (Role.ISSUE, re.compile(r"发布|解除|签发|publish|issue")),  # 蓝色预警谁发布
     (Role.LEAD, re.compile(r"牵头|主责|负责|处置|归.{0,2}管|谁管|lead|in charge")),
 )
@@ -174,7 +174,8 @@ def subject_of(q: str, role: Role | None) -> Subject:
                 body = _body_before(q, at)
                 break
     numbers = tuple(dict.fromkeys([*YEAR_RE.findall(q), *ITEM_NO_RE.findall(q)]))
-    terms, nouns = content_terms(q, skip=(post,))
+    # The verb of the role is bound by the extractor (由X批准), not looked for as a subject word.
+    terms, nouns = content_terms(q, skip=(post, *(question_words().role_verbs if role is not None else ())))
     return Subject(
         colours=tuple(sorted(colours)), rank=rank, scheme=scheme, grades=tuple(sorted(grades)), grade_or_above=above,
         post=post, body=body, numbers=numbers, terms=terms, nouns=nouns,

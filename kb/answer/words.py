@@ -23,6 +23,7 @@ class QuestionWords:
     posts: tuple[str, ...]  # longest first
     metadata_fields: dict[MetaField, tuple[str, ...]]
     english: dict[str, str]  # English question words -> the plans' Chinese
+    role_verbs: tuple[str, ...]  # verbs that say a who question's role (批准, 启动…)
 
 
 @functools.lru_cache(maxsize=1)
@@ -45,5 +46,6 @@ def question_words(path: Path = DATA_FILE) -> QuestionWords:
         function_words=frozenset(map(str, data["function_words"])),
         posts=tuple(sorted(map(str, data["posts"]), key=len, reverse=True)),
         metadata_fields=fields,
+        role_verbs=tuple(map(str, data.get("role_verbs") or ())),
         english={**COLOUR_ENGLISH, **{str(k).lower(): str(v) for k, v in (data.get("english") or {}).items()}},
     )
