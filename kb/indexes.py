@@ -40,6 +40,7 @@ from plankb.extract.model import Clause, ClauseKind, Document
 
 from . import faults
 from .base import KnowledgeBase
+from .lock import READERS
 
 YEAR_RE = re.compile(r"(20\d{2})年")
 
@@ -157,6 +158,8 @@ def bring_forward(kb: KnowledgeBase, *, rebuild: bool = False, progress: bool = 
             report = _incremental(kb, current, tmp, store.journal(igen), progress)
         if report is None:
             report = _full(kb, tmp, progress)
+        (tmp / READERS).touch()  # readers hold a shared lock on it (kb/lock.py)
+        tmp.chmod(0o755)  # mkdtemp makes 0700; other users may serve a read-only copy
         final = root / f"g{gen:06d}-{uuid.uuid4().hex[:6]}"
         tmp.rename(final)
     except BaseException:
@@ -276,8 +279,11 @@ def leftovers(kb: KnowledgeBase) -> list[Path]:
 
 
 def sweep(kb: KnowledgeBase) -> list[Path]:
-    """Remove :func:`leftovers`; the caller holds the writer lock."""
-    gone = leftovers(kb)
+    """Remove :func:`leftovers` but the generations a running reader holds;
+    the caller holds the writer lock."""
+    from .lock import generation_in_use
+
+    gone = [p for p in leftovers(kb) if not (p.parent.name == INDEXES and generation_in_use(p))]
     for p in gone:
         if p.is_dir():
             shutil.rmtree(p, ignore_errors=True)

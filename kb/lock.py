@@ -80,3 +80,41 @@ def lock_is_free(data_dir: Path) -> bool:
         return _try(fd)
     finally:
         os.close(fd)
+
+
+# -- readers of an index generation ---------------------------------------------------------------
+# A process that opens a generation holds a shared flock on its ".readers" file;
+# sweep (kb/indexes.py) deletes an old generation only when it can take that lock
+# exclusively, so a long-running server keeps the generation it loaded.
+READERS = ".readers"
+
+
+def hold_generation(folder: Path) -> int | None:
+    """A shared lock on ``folder``'s readers file (a descriptor to keep open), or None."""
+    try:
+        fd = os.open(folder / READERS, os.O_RDONLY)
+    except OSError:
+        return None  # the layout before generations, or a folder from before readers files
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def release_generation(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)
+
+
+def generation_in_use(folder: Path) -> bool:
+    """Whether a reader holds ``folder`` (checked by taking the exclusive lock for a moment)."""
+    try:
+        fd = os.open(folder / READERS, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        return not _try(fd)
+    finally:
+        os.close(fd)

@@ -28,6 +28,7 @@ from plankb.extract.vocab import DISTRICT_WORD, DISTRICTS_ENGLISH
 from .backends.sparse import tokens
 from .base import KnowledgeBase
 from .indexes import check_consistency, incident_tags, keyword_text, paths
+from .lock import hold_generation, release_generation
 
 RRF_K = 5
 KEYWORD_WEIGHT = 1.0
@@ -90,6 +91,7 @@ class Searcher:
             if check:
                 check_consistency(kb)
             p = paths(kb)
+            self._generation = hold_generation(p["keyword"].parent)  # sweep keeps it while we live
             if kb.settings.index == "embedded":
                 self.backend: Any = EmbeddedBackend(KeywordIndex.open(p["keyword"]), VectorIndex.load(p["vector"]))
                 self.keyword, self.vector = self.backend.keyword_index, self.backend.vector_index
@@ -125,6 +127,7 @@ class Searcher:
 
     def close(self) -> None:
         self.backend.close()
+        release_generation(self._generation)
 
     # -- helpers -------------------------------------------------------------
     def embed_query(self, text: str) -> Any:

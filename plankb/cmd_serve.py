@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from .cli_base import common, main, say
+from .cli_base import common, main, open_kb, say
 
 
 @main.command()
@@ -40,6 +40,8 @@ def serve(settings: Any, as_json: bool, host: str, port: int, build: bool, worke
 
         say(f"building the knowledge base in {settings.data_dir} (first run) ...")
         build_all(settings, progress=True)
+    else:
+        open_kb(settings).close()  # indexes brought forward if behind; a read-only directory said so
     kb.close()
     n = workers or settings.workers
 

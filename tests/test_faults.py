@@ -253,6 +253,30 @@ def test_indexes_behind_the_store_are_brought_forward_by_the_next_command(data, 
     assert now["index_generation"] == now["generation"]
 
 
+def test_a_running_reader_keeps_its_generation_through_later_writes(data, tmp_path):
+    """A server opened on generation N keeps answering from it while two ingests
+    publish N+1 and N+2; the sweep removes N only once the reader has closed."""
+    from plankb.kb.base import KnowledgeBase
+    from plankb.kb.indexes import paths
+    from plankb.kb.search import Searcher
+    from plankb.kb.settings import Settings
+
+    kb = KnowledgeBase(Settings(data_dir=data, embedder="hash"))
+    searcher = Searcher(kb)
+    held = paths(kb)["keyword"].parent
+    for n in (1, 2):
+        draft = tmp_path / f"later{n}.txt"
+        draft.write_text(DRAFT.format(n=20 + n), encoding="utf-8")
+        assert cli(data, "ingest", str(draft)).returncode == 0
+    assert held.is_dir()
+    assert [h.clause_id for h in searcher.search("燃气事故", k=3)]
+    assert not any(h.doc_id.startswith("later") for h in searcher.search("详细信息最迟不得晚于事件发生后", k=10))
+    searcher.close()
+    kb.close()
+    assert run(data, "ingest", str(tmp_path / "later1.txt")).returncode == 0  # unchanged, but a write: it sweeps
+    assert not held.exists()
+
+
 def test_temporary_builds_of_the_old_layout_are_swept(data):
     (data / ".keyword.build-x1y2").mkdir()
     (data / ".keyword.build-x1y2" / "_MAIN_1.toc").write_bytes(b"junk")
@@ -377,15 +401,16 @@ def test_injected_write_errors_give_one_line_and_change_nothing(data, tmp_path, 
     assert state(data) == before and temp_files(data) == []
 
 
-@pytest.fixture()
-def tiny_disk(data: Path, tmp_path: Path):
-    """``data`` copied onto a tmpfs with about 1.5 MB to spare (root only)."""
+@pytest.fixture(params=[1_500_000, 300_000], ids=["spare-1.5MB", "spare-300kB"])
+def tiny_disk(request: pytest.FixtureRequest, data: Path, tmp_path: Path):
+    """``data`` copied onto a tmpfs with little to spare (root only): with 1.5 MB
+    the index build runs out, with 300 kB SQLite's own writes do."""
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root; the injected-fault test covers ENOSPC")
     used = sum(p.stat().st_size for p in data.rglob("*") if p.is_file())
     mnt = tmp_path / "disk"
     mnt.mkdir()
-    size = used + 1_500_000
+    size = used + request.param
     res = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)], capture_output=True)
     if res.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs: {res.stderr.decode()[:200]}")
@@ -558,3 +583,61 @@ def test_report_downloads_send_one_charset(data):
         r = client.post(f"/api/check?format={fmt}", json={"text": draft})
         assert r.status_code == 200, r.get_data(as_text=True)[:300]
         assert r.headers["Content-Type"].count("charset") == 1, r.headers["Content-Type"]
+
+
+def _raw(port: int, request: bytes) -> str:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks).decode("latin-1")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_reads_a_read_only_directory_and_its_own_errors_carry_the_headers(readonly, workers):
+    """Issue 17.5 and 17.11: ``plankb serve`` (waitress with 1 worker, gunicorn with 2)
+    serves a read-only directory; the server layer's plain 400/431 answers carry the
+    security headers every page has."""
+    import re
+    import urllib.request
+
+    if workers > 1:
+        pytest.importorskip("gunicorn")
+    env = {**os.environ, "PLANKB_EMBEDDER": "hash"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "plankb", "serve", "--port", "0", "--workers", str(workers), "--data-dir", str(readonly)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+    )
+    try:
+        line = ""
+        while "plankb web app:" not in line:
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, "the server stopped before it was ready"
+        port = int(re.search(r":(\d+)/", line).group(1))
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=%E7%87%83%E6%B0%94%E4%BA%8B%E6%95%85&k=3") as r:
+            assert r.status == 200 and json.loads(r.read())["hits"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/who-leads?q=%E7%87%83%E6%B0%94%E6%B3%84%E6%BC%8F") as r:
+            assert json.loads(r.read())["leads"] == ["市城市管理委"]
+        bad = _raw(port, b"GARBAGE\x01 / HTTP/1.1\r\n\r\n")
+        huge = _raw(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 300_000 + b"\r\n\r\n")
+        for answer in (bad, huge):
+            status = answer.split("\r\n", 1)[0]
+            assert re.match(r"HTTP/1\.[01] (400|431)", status), answer[:300]
+            assert "Content-Security-Policy: default-src 'self'" in answer and "X-Content-Type-Options: nosniff" in answer, answer[:600]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()

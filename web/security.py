@@ -43,11 +43,18 @@ def _check_csrf() -> None:
         abort(400, description="表单已过期或来源不明（CSRF 校验失败）；请刷新页面后重新提交。")
 
 
+# Every answer carries these, the server layer's own error answers too (web/server.py).
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+
+
 def _headers(resp: Response) -> Response:
-    resp.headers.setdefault("Content-Security-Policy", CSP)
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-    resp.headers.setdefault("Referrer-Policy", "same-origin")
-    resp.headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in HEADERS:
+        resp.headers.setdefault(name, value)
     return resp
 
 

@@ -36,6 +36,7 @@ exists; a health probe meanwhile gets "connection refused", the usual signal.
 from __future__ import annotations
 
 import gc
+import html
 import os
 import threading
 from collections.abc import Callable
@@ -78,6 +79,7 @@ def _serve_waitress(settings: Settings, *, host: str, port: int, threads: int,
     app = create_app(settings)
     services = app.extensions["plankb"]
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="plankb")
+    _secure_waitress_errors(server)
     url = f"http://{display_host(host)}:{getattr(server, 'effective_port', None) or port}/"
 
     def load() -> None:
@@ -136,6 +138,8 @@ def _serve_gunicorn(settings: Settings, *, host: str, port: int, workers: int, t
         "proc_name": "plankb",
     }
 
+    _secure_gunicorn_errors()
+
     class Server(BaseApplication):  # type: ignore[misc] - gunicorn is untyped
         def load_config(self) -> None:
             for key, value in options.items():
@@ -145,6 +149,50 @@ def _serve_gunicorn(settings: Settings, *, host: str, port: int, workers: int, t
             return app
 
     Server().run()
+
+
+def _secure_waitress_errors(server: Any) -> None:
+    """waitress answers a request it cannot parse (400, 431 for huge headers) itself,
+    before Flask sees it: its error task gets the security headers of every page."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    from .security import HEADERS
+
+    class SecureErrorTask(ErrorTask):
+        def execute(self) -> None:
+            self.response_headers.extend(HEADERS)
+            super().execute()
+
+    class SecureChannel(HTTPChannel):
+        error_task_class = SecureErrorTask
+
+    for srv in [server, *getattr(server, "map", {}).values()]:  # one server, or each of a MultiSocketServer
+        if hasattr(srv, "channel_class"):
+            srv.channel_class = SecureChannel
+
+
+def _secure_gunicorn_errors() -> None:
+    """gunicorn writes its parse-error answers (400, header limits) with
+    ``util.write_error`` and offers no hook: that function is replaced, in
+    this process and the workers it forks, by one adding the security headers."""
+    import gunicorn.util
+
+    from .security import HEADERS
+
+    plain = gunicorn.util.write_error
+    if getattr(plain, "plankb", False):
+        return
+
+    def write_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+        body = f"<html><head><title>{reason}</title></head><body><h1>{reason}</h1>{html.escape(mesg)}</body></html>"
+        head = "".join(f"{name}: {value}\r\n" for name, value in HEADERS)
+        http = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: text/html\r\n"
+                f"{head}Content-Length: {len(body)}\r\n\r\n{body}")
+        gunicorn.util.write_nonblock(sock, http.encode("latin-1", "replace"))
+
+    write_error.plankb = True  # type: ignore[attr-defined]
+    gunicorn.util.write_error = write_error
 
 
 def display_host(host: str) -> str:
