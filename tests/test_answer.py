@@ -52,6 +52,7 @@ def answers(question: str, v: ClauseView, extractor) -> list[str]:  # noqa: ANN0
     ("总体应急预案的文号是什么", AnswerType.METADATA, None),
     ("人均避难场所面积目标", AnswerType.THRESHOLD, None),
     ("二级预警用什么颜色标示", AnswerType.COLOUR, None),
+    ("不清楚是几级的事件，接报后多长时间内得上报", AnswerType.DURATION, None),
 ])
 def test_answer_type_and_role(question, kind, role):
     q = parse_question(question)

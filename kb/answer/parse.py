@@ -41,6 +41,8 @@ ENUM_RE = re.compile(r"哪几(?!家|个部门|个单位)|哪些(?!部门|单位|
 WHO_LIST_RE = re.compile(r"(?:部门|单位|机构|领导)(?:有|是|都是|包括)?哪[些几]|哪几家")
 # "什么时候完成", "哪年建成", "截止到", "完成时限", "啥时候".
 DATE_RE = re.compile(r"什么时候|啥时候|何时|哪年|哪一年|哪个?月|几月|截止|完成时限|完成期限|期限|when|by what date|水平年")
+# A time limit asked outright: it wins over a count cue elsewhere in the question.
+STRONG_DURATION_RE = re.compile(r"多久|多长时间|几个?小时|几分钟|几秒|几天|多少(?:个)?(?:小时|分钟|秒|天|工作日)|how (?:long|soon|quickly)")
 # "多久内报告", "几个小时", "最迟", "时效".
 DURATION_RE = re.compile(r"多久|多长时间|多长|几个?小时|几分钟|几秒|几天|多少(?:个)?(?:小时|分钟|秒|天|工作日)|时限|最迟|最晚|多快|时效|how (?:long|soon|quickly)")
 # "目标多少", "比例", "覆盖率", "达到多少".
@@ -101,6 +103,8 @@ def answer_type(q: str) -> AnswerType | None:
         return AnswerType.COLOUR
     if INTERVAL_RE.search(low):
         return AnswerType.INTERVAL
+    if STRONG_DURATION_RE.search(low):
+        return AnswerType.DURATION  # "拿不准是几级的事件，接报后多长时间内得报": 几级 names the event, not the answer
     if WHO_LIST_RE.search(low):
         return AnswerType.WHO
     if ENUM_RE.search(low):
