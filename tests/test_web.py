@@ -119,7 +119,7 @@ def test_search_filters_and_highlights(client):
 def test_search_bad_filter_is_a_message_not_a_crash(client):
     resp = client.get("/search", query_string={"q": "燃气", "level": "galactic"})
     assert resp.status_code == 200
-    assert "unknown level" in html(resp)
+    assert "不认识的层级「galactic」" in html(resp)
 
 
 def test_document_view_marks_facts_and_links_source_lines(client, built_kb):
@@ -362,7 +362,7 @@ def test_form_post_without_csrf_token_is_refused(client):
 def test_form_post_with_token_and_no_draft_explains(client):
     r = client.post("/check", data={"csrf_token": csrf(client), "text": "  "})
     assert r.status_code == 400
-    assert "no draft given" in html(r)
+    assert "没有收到草案" in html(r)
 
 
 def test_searcher_is_created_once_and_lazily(kb_settings, built_kb):

@@ -142,6 +142,8 @@ def zh_text(code: str, params: dict[str, Any]) -> str | None:
     if tpl is None:
         return None
     values = {k: (_field(str(v)) if k == "name" else v) for k, v in params.items()}
+    if not fields(tpl) <= set(values):  # values that could not be read back are left out
+        tpl = re.sub(r"[「“]?\{\w+(?:[:!][^}]*)?\}[」”]?", "", tpl)
     try:
         return tpl.format(**values)
     except (KeyError, ValueError, IndexError):

@@ -9,6 +9,7 @@ from plankb.extract.model import ClauseKind, Level
 from plankb.extract.taxonomy import load_taxonomy
 
 from .answer import answer_card
+from .messages import zh_message
 from .params import inputs, int_param, search_filters, text_param
 from .present import hit_view
 
@@ -45,7 +46,7 @@ def home():  # noqa: ANN201
             nothing = card is not None and bool(card.detail.get("unknown"))
             hits = [] if nothing else [hit_view(h, s) for h in s.searcher.search(q, k=10)]
         except InputError as exc:
-            error = str(exc)
+            error = zh_message(exc)
     resp = make_response(render_template("home.html", q=q, card=card, hits=hits, error=error,
                                          jurisdiction=mine, jurisdictions=s.jurisdictions))
     if chosen is not None:
@@ -67,7 +68,7 @@ def search():  # noqa: ANN201
         if q:
             hits = [hit_view(h, s) for h in s.searcher.search(q, k=k, filters=filters)]
     except InputError as exc:
-        error = str(exc)
+        error = zh_message(exc)
     return render_template(
         "search.html",
         q=q,
