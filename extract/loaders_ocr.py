@@ -92,7 +92,9 @@ def load_image(data: bytes, *, label: str, name: str, what: str) -> Source:
     except InputError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise InputError(Errors.E071.format(path=label, what=what, why=str(exc) or type(exc).__name__)) from exc
+        # PIL's messages name the in-memory buffer ("<_io.BytesIO object at 0x…>"): say what failed, not where.
+        why = "not a readable image" if isinstance(exc, UnidentifiedImageError) else (str(exc) or type(exc).__name__)
+        raise InputError(Errors.E071.format(path=label, what=what, why=why)) from exc
     ocr = engine(label, f"a {what}")
     pages = [read_page(ocr, frame) for frame in _progress(frames, label)]
     source = _source(pages, name=name, kind="image")

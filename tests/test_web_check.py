@@ -68,7 +68,8 @@ def test_api_check_docx_upload_is_sniffed_by_content(client):
 @pytest.mark.parametrize(
     "payload, name, fragment",
     [
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "draft.docx", "binary"),
+        # a PNG signature is sniffed as a page image (OCR input); with no image behind it, it is damaged
+        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, "draft.docx", "PNG image cannot be opened (not a readable image)"),
         (b"\x7fELF\x02\x01\x01" + b"\x00" * 200, "draft.pdf", "binary"),
         (b"%PDF-1.4\n% broken and truncated", "draft.pdf", "PDF"),
         (b"PK\x03\x04 not really a zip", "draft.docx", "DOCX"),
