@@ -19,7 +19,7 @@ import json
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import CORPUS, MASTER_FILE
@@ -127,6 +127,7 @@ param_names = st.sampled_from(["q", "query", "k", "mode", "jurisdiction", "docum
                                "format", "master", "text", "n", "types", "topic"])
 
 
+@example(data={"k": []})  # found by this test: an IndexError, HTTP 500 on /api/search
 @given(data=st.dictionaries(param_names, json_values, max_size=6))
 def test_api_parameter_parsing_takes_any_values(data: dict) -> None:
     from plankb.web.params import int_param, list_param, text_param

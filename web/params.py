@@ -99,10 +99,10 @@ def text_param(data: dict[str, Any], *names: str, required: bool = True, limit: 
 
 def int_param(data: dict[str, Any], name: str, default: int, lo: int, hi: int) -> int:
     val = data.get(name)
+    if isinstance(val, list):  # repeated fields, or a JSON list ({"k": []} found by tests/test_fuzz.py)
+        val = val[0] if val else None
     if val in (None, ""):
         return default
-    if isinstance(val, list):
-        val = val[0]
     try:
         n = int(str(val).strip())
     except ValueError as exc:
